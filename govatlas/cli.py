@@ -1,0 +1,233 @@
+"""The `govatlas` command line.
+
+Exit codes scripts can rely on:
+  0  done
+  1  the input data has problems (each printed with file, line, column and fix)
+  2  the command was called wrongly (unknown option, missing argument)
+  3  the store cannot be opened or used
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from govatlas.graph.build import build as build_store
+from govatlas.graph.build import bundled_datasets, load_dataset, load_ontology
+from govatlas.graph.store import GraphStore, StoreError, default_store_path
+from govatlas.loaders.errors import DataError
+
+EXIT_DATA, EXIT_USAGE, EXIT_STORE = 1, 2, 3
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def parse_day(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        from govatlas.loaders.dataset import parse_date
+
+        return parse_date(value, end=False)
+    except ValueError as error:
+        raise click.BadParameter(f"'{value}' is not a date: write YYYY, YYYY-MM or "
+                                 "YYYY-MM-DD") from error
+
+
+class Context:
+    def __init__(self, store_path: Path) -> None:
+        self.store_path = store_path
+
+    def store(self, write: bool = False) -> GraphStore:
+        """The store, built from the bundled data first if it does not exist yet."""
+        try:
+            if not self.store_path.exists():
+                click.echo(f"No store at {self.store_path}: building it from the bundled data.",
+                           err=True)
+                store = GraphStore.open(self.store_path)
+                build_store(store)
+                if write:
+                    return store
+                del store
+            return GraphStore.open(self.store_path, read_only=not write)
+        except StoreError as error:
+            fail(str(error), EXIT_STORE)
+            raise
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", "store_path", type=click.Path(path_type=Path),
+              default=None, help="Store folder (default: $GOVATLAS_STORE or .govatlas/store).")
+@click.version_option(package_name="govatlas")
+@click.pass_context
+def main(ctx: click.Context, store_path: Path | None) -> None:
+    """govatlas: who does what in multi-level governance, as a knowledge graph."""
+    ctx.obj = Context(store_path or default_store_path())
+
+
+def print_problems(error: DataError) -> None:
+    click.echo(str(error), err=True)
+
+
+@main.command()
+@click.option("--data", "paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Dataset folder, workbook or RDF file (repeatable; default: the bundled data).")
+@click.pass_obj
+def build(obj: Context, paths: tuple[Path, ...]) -> None:
+    """Build the store from scratch: the ontology, then every dataset."""
+    from rich.progress import Progress
+
+    datasets = list(paths) or bundled_datasets()
+    try:
+        store = GraphStore.open(obj.store_path)
+    except StoreError as error:
+        fail(str(error), EXIT_STORE)
+    for graph in store.graphs():
+        store.remove_graph(graph)
+    reports = []
+    try:
+        with Progress(transient=True) as progress:
+            task = progress.add_task("Loading", total=len(datasets) + 1)
+            reports.append(load_ontology(store))
+            progress.advance(task)
+            for path in datasets:
+                progress.update(task, description=f"Loading {path.name}")
+                reports.append(load_dataset(store, path))
+                progress.advance(task)
+    except DataError as error:
+        print_problems(error)
+        sys.exit(EXIT_DATA)
+    store.flush()
+    for report in reports:
+        click.echo(f"{report.name:<16} {report.quads:>8} triples")
+    click.echo(f"Store at {obj.store_path}: {len(store)} triples in {len(reports)} graphs.")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--name", help="Store the dataset under this name (one path only).")
+@click.option("--dry-run", is_flag=True, help="Check the data and report; write nothing.")
+@click.pass_obj
+def load(obj: Context, paths: tuple[Path, ...], name: str | None, dry_run: bool) -> None:
+    """Check datasets and load them into the store, each replacing its earlier version.
+
+    PATHS are dataset folders of CSV files, XLSX workbooks, Turtle or JSON-LD files.
+    A dataset with any problem is not loaded at all; the others are.
+    """
+    if name and len(paths) > 1:
+        raise click.UsageError("--name takes one path only")
+    if dry_run and not obj.store_path.exists():
+        store = GraphStore.in_memory()
+        load_ontology(store)
+    else:
+        store = obj.store(write=not dry_run) if not dry_run else obj.store()
+        if not dry_run and not store.has_ontology():
+            load_ontology(store)
+    failed = False
+    for path in paths:
+        try:
+            report = load_dataset(store, path, name=name, dry_run=dry_run)
+        except DataError as error:
+            print_problems(error)
+            failed = True
+            continue
+        verb = "checked" if dry_run else ("replaced" if report.replaced else "loaded")
+        click.echo(f"{path}: {verb}, {report.quads} triples (dataset '{report.name}')")
+    store.flush()
+    if failed:
+        sys.exit(EXIT_DATA)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--xlsx", is_flag=True, help="Write one workbook FOLDER/govatlas-template.xlsx.")
+@click.option("--required-only", is_flag=True, help="Only the three required CSV files.")
+def template(folder: Path, xlsx: bool, required_only: bool) -> None:
+    """Write empty data templates (CSV headers, or an XLSX workbook) into FOLDER."""
+    from govatlas.loaders.templates import write_csv_templates, write_xlsx_template
+
+    if xlsx:
+        click.echo(write_xlsx_template(folder / "govatlas-template.xlsx"))
+        return
+    written = write_csv_templates(folder, with_optional=not required_only)
+    for path in written:
+        click.echo(path)
+    if not written:
+        click.echo(f"{folder} already holds every template file; nothing written.", err=True)
+
+
+@main.command()
+@click.option("--city", "--territory", "cities", multiple=True,
+              help="Only this territory (repeatable).")
+@click.option("--as-of", callback=parse_day, help="The date to show (default: today).")
+@click.option("--source", help="Only statements from this source document.")
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json", "html"]),
+              default="table", show_default=True)
+@click.pass_obj
+def matrix(obj: Context, cities: tuple[str, ...], as_of: date | None, source: str | None,
+           fmt: str) -> None:
+    """The distribution of competences: territories by level of government."""
+    from govatlas.graph.matrix import competence_matrix
+    from govatlas.viz.matrix import render_matrix
+
+    store = obj.store()
+    result = competence_matrix(store, list(cities) or None, as_of=as_of, source=source)
+    if cities and not result.rows:
+        fail(f"No competences recorded for {', '.join(cities)}.", EXIT_DATA)
+    click.echo(render_matrix(result, fmt), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "tsv", "json"]),
+              default="table", show_default=True)
+@click.pass_obj
+def stats(obj: Context, fmt: str) -> None:
+    """Counts per dataset, country, actor type, link type, instrument and competence."""
+    from govatlas.graph import stats as counts
+    from govatlas.viz.tables import render_rows
+
+    store = obj.store()
+    sections = [("Totals", ("what", "count"), counts.totals(store)),
+                ("Datasets", ("dataset", "actors", "allocations", "links", "triples"),
+                 counts.per_dataset(store))]
+    sections += [(f"By {name}", (name, "count"), counts.breakdown(store, name))
+                 for name in counts.BREAKDOWNS]
+    if fmt in ("csv", "tsv", "json"):
+        rows = [(title, *row) for title, _, section in sections for row in section]
+        click.echo(render_rows(("section", "key", "value", "", "", ""),
+                               [(*row, *[""] * (6 - len(row))) for row in rows], fmt), nl=False)
+        return
+    for title, columns, rows in sections:
+        click.echo(render_rows(columns, rows, fmt, title=title))
+
+
+@main.command()
+@click.argument("list_name", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "tsv", "json"]),
+              default="table", show_default=True)
+def codes(list_name: str | None, fmt: str) -> None:
+    """The valid codes of each vocabulary (or of LIST_NAME, e.g. 'competence')."""
+    from govatlas.ontology.vocabulary import vocabulary
+    from govatlas.viz.tables import render_rows
+
+    vocab = vocabulary()
+    names = [list_name] if list_name else list(vocab.lists)
+    unknown = [name for name in names if name not in vocab.lists]
+    if unknown:
+        raise click.BadParameter(f"no code list '{unknown[0]}': the lists are "
+                                 f"{', '.join(vocab.lists)}", param_hint="LIST_NAME")
+    rows = [(name, concept.code, concept.label)
+            for name in names
+            for concept in sorted(vocab.lists[name].by_code.values(),
+                                  key=lambda c: (c.rank if c.rank is not None else 99, c.code))]
+    click.echo(render_rows(("list", "code", "label"), rows, fmt), nl=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,565 @@
+"""Turning the rows of a dataset's templates into RDF statements, checking them on the way.
+
+Every row is checked before any quad leaves this module: codes against the vocabularies, ids
+against the actors and instruments the dataset (or the store) defines, dates for their format and
+order, provenance for its presence. All problems are collected and raised together as one
+:class:`~govatlas.loaders.errors.DataError`, so a half-checked dataset is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+from govatlas.ontology.namespaces import (
+    ACTOR,
+    DCTERMS,
+    GA,
+    INSTRUMENT,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    SOURCE,
+    STATEMENT,
+    TERRITORY,
+    XSD,
+)
+from govatlas.ontology.vocabulary import UnknownCode, Vocabulary
+
+from .errors import DataError, Problem
+from .tables import Row, Table
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COUNTRY_PATTERN = re.compile(r"^([A-Z]{2}|EU|INT)$")
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+LIST_SEPARATOR = "|"
+
+# Words of a qualifier and the kind of qualification they signal (qualifier-kind scheme).
+QUALIFIER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("shared", ("shared",)),
+    ("delegated", ("delegated",)),
+    ("partial", ("partial", "some elements", "only")),
+    ("age-range", ("years", "pre-school", "kindergarten", "crèche", "primary", "secondary",
+                   "0–", "0-")),
+    ("scope", ("planning", "funding", "financing", "implementation", "curriculum", "teaching",
+               "coordinating", "facilitating", "maintaining", "creation")),
+    ("via-instrument", ("via ", "administered by", "through")),
+    ("time-limited", ("until", "since", "created")),
+)
+
+
+def N(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+TYPE = N(RDF + "type")
+LABEL = N(RDFS + "label")
+PREF_LABEL = N(SKOS + "prefLabel")
+ALT_LABEL = N(SKOS + "altLabel")
+WAS_DERIVED_FROM = N(PROV + "wasDerivedFrom")
+QUALIFIED_DERIVATION = N(PROV + "qualifiedDerivation")
+PROV_ENTITY = N(PROV + "entity")
+
+
+def ga(name: str) -> ox.NamedNode:
+    return N(GA + name)
+
+
+def slug(text: str) -> str:
+    """A lower-case ascii slug of ``text`` for IRIs (``Île-de-France`` -> ``ile-de-france``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def parse_date(text: str, end: bool) -> date:
+    """A ``YYYY[-MM[-DD]]`` text as a date: the first day of the period, or its last if ``end``."""
+    match = DATE_PATTERN.match(text)
+    if not match:
+        raise ValueError(text)
+    year = int(match[1])
+    month = int(match[2]) if match[2] else (12 if end else 1)
+    if match[3]:
+        return date(year, month, int(match[3]))
+    if not end:
+        return date(year, month, 1)
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def qualifier_kinds(text: str) -> list[str]:
+    """The qualifier kinds that the words of a qualifier or note signal."""
+    lowered = text.lower()
+    return [kind for kind, words in QUALIFIER_WORDS if any(word in lowered for word in words)]
+
+
+@dataclass
+class KnownIds:
+    """Ids already in the store that a dataset may refer to without defining them."""
+
+    actors: dict[str, str] = field(default_factory=dict)  # id -> actor type IRI
+    instruments: set[str] = field(default_factory=set)
+    links: set[str] = field(default_factory=set)
+
+
+class DatasetConverter:
+    """Checks the tables of one dataset and builds its quads in the dataset's named graph."""
+
+    def __init__(self, name: str, graph: str, vocabulary: Vocabulary,
+                 known: KnownIds | None = None) -> None:
+        self.name = name
+        self.graph = N(graph)
+        self.vocabulary = vocabulary
+        self.known = known or KnownIds()
+        self.quads: list[ox.Quad] = []
+        self.problems: list[Problem] = []
+        self.actors: dict[str, tuple[str, Row]] = {}
+        self.instruments: dict[str, Row] = {}
+        self.links: dict[str, Row] = {}
+        self.documents: dict[str, ox.NamedNode] = {}
+        self.source_titles: dict[str, Row] = {}
+        self.territories: dict[str, ox.NamedNode] = {}
+        self.statements: dict[str, Row] = {}
+
+    # --- small helpers ---------------------------------------------------------------------
+    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode,
+            obj: ox.NamedNode | ox.Literal) -> None:
+        self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
+
+    def problem(self, row: Row, column: str | None, message: str, fix: str | None) -> None:
+        self.problems.append(Problem(row.file, row.line, column, message, fix))
+
+    def required(self, row: Row, *columns: str) -> bool:
+        ok = True
+        for column in columns:
+            if not row.get(column):
+                self.problem(row, column, "is empty", f"fill in the {column}")
+                ok = False
+        return ok
+
+    def code(self, row: Row, column: str, list_name: str, value: str | None = None
+             ) -> ox.NamedNode | None:
+        text = row.get(column) if value is None else value.strip()
+        if not text:
+            return None
+        try:
+            return N(self.vocabulary.resolve(list_name, text).iri)
+        except UnknownCode as error:
+            fix = (f"use '{error.suggestion}'" if error.suggestion else "use a listed code")
+            fix += f" (govatlas codes '{list_name}' lists them all)"
+            self.problem(row, column, f"unknown {list_name} '{text}'", fix)
+            return None
+
+    def date_literal(self, row: Row, column: str, end: bool) -> ox.Literal | None:
+        text = row.get(column)
+        if not text:
+            return None
+        try:
+            return ox.Literal(parse_date(text, end).isoformat(), datatype=N(XSD + "date"))
+        except ValueError:
+            self.problem(row, column, f"'{text}' is not a date",
+                         "write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2019 or 2016-08)")
+            return None
+
+    def period(self, row: Row, node: ox.NamedNode) -> None:
+        start = self.date_literal(row, "valid_from", end=False)
+        finish = self.date_literal(row, "valid_until", end=True)
+        if start is not None:
+            self.add(node, ga("validFrom"), start)
+        if finish is not None:
+            self.add(node, ga("validUntil"), finish)
+        if start is not None and finish is not None and start.value > finish.value:
+            self.problem(row, "valid_until", f"ends ({row.get('valid_until')}) before it starts "
+                         f"({row.get('valid_from')})", "swap the two dates or correct one")
+
+    def text(self, node: ox.NamedNode, predicate: ox.NamedNode, value: str) -> None:
+        if value:
+            self.add(node, predicate, ox.Literal(value))
+
+    def document(self, source: str) -> ox.NamedNode:
+        node = self.documents.get(source)
+        if node is None:
+            node = N(SOURCE + slug(source))
+            self.documents[source] = node
+            self.add(node, TYPE, ga("SourceDocument"))
+            self.add(node, N(DCTERMS + "identifier"), ox.Literal(source))
+        return node
+
+    def new_statement(self, row: Row, node: ox.NamedNode) -> bool:
+        """False, with a problem, when an identical row was already read."""
+        first = self.statements.get(node.value)
+        if first is not None:
+            self.problem(row, None, f"repeats the row at line {first.line} word for word",
+                         "delete one of the two rows")
+            return False
+        self.statements[node.value] = row
+        return True
+
+    def provenance(self, row: Row, node: ox.NamedNode) -> None:
+        """``node`` was derived from the row's source at its locator (a PROV-O derivation)."""
+        if not self.required(row, "source", "locator"):
+            return
+        document = self.document(row.get("source"))
+        derivation = N(STATEMENT + "derivation/" + digest(self.name, row.record, node.value))
+        self.add(node, WAS_DERIVED_FROM, document)
+        self.add(node, QUALIFIED_DERIVATION, derivation)
+        self.add(derivation, TYPE, N(PROV + "Derivation"))
+        self.add(derivation, PROV_ENTITY, document)
+        self.add(derivation, ga("locator"), ox.Literal(row.get("locator")))
+        self.add(derivation, ga("record"), ox.Literal(row.record))
+        self.add(derivation, ga("dataset"), ox.Literal(self.name))
+
+    def territory(self, name: str, country: str) -> ox.NamedNode:
+        node = self.territories.get(name)
+        if node is None:
+            node = N(TERRITORY + slug(name))
+            self.territories[name] = node
+            self.add(node, TYPE, ga("Territory"))
+            self.add(node, LABEL, ox.Literal(name))
+            if country:
+                self.add(node, ga("country"), ox.Literal(country))
+        return node
+
+    def actor_ref(self, row: Row, column: str) -> ox.NamedNode | None:
+        value = row.get(column)
+        if not value:
+            return None
+        if value in self.actors or value in self.known.actors:
+            return N(ACTOR + value)
+        self.problem(row, column, f"no actor has the id '{value}'",
+                     "add it to actors.csv, or correct the id" + self._nearest(
+                         value, [*self.actors, *self.known.actors]))
+        return None
+
+    def instrument_ref(self, row: Row, column: str) -> ox.NamedNode | None:
+        value = row.get(column)
+        if not value:
+            return None
+        if value in self.instruments or value in self.known.instruments:
+            return N(INSTRUMENT + value)
+        self.problem(row, column, f"no instrument has the id '{value}'",
+                     "add it to instruments.csv, or correct the id" + self._nearest(
+                         value, [*self.instruments, *self.known.instruments]))
+        return None
+
+    @staticmethod
+    def _nearest(value: str, ids: list[str]) -> str:
+        import difflib
+
+        match = difflib.get_close_matches(value, ids, n=1)
+        return f" (did you mean '{match[0]}'?)" if match else ""
+
+    def identifier(self, row: Row, column: str, seen: dict, kind: str) -> str | None:
+        value = row.get(column)
+        if not value:
+            self.problem(row, column, "is empty", f"give the {kind} an id")
+            return None
+        if not ID_PATTERN.match(value):
+            self.problem(row, column, f"'{value}' is not a valid id",
+                         f"use lower-case letters, digits and '-' only, e.g. '{slug(value)}'")
+            return None
+        if value in seen:
+            first = seen[value][1] if isinstance(seen[value], tuple) else seen[value]
+            self.problem(row, column, f"duplicate {kind} id '{value}' (first defined at line "
+                         f"{first.line})", "give each row its own id, or merge the two rows")
+            return None
+        return value
+
+    # --- the templates ---------------------------------------------------------------------
+    def convert(self, tables: dict[str, Table]) -> list[ox.Quad]:
+        """Check every table and return the dataset's quads, or raise :class:`DataError`."""
+        if "sources" in tables:
+            self.read_sources(tables["sources"])
+        self.declare_ids(tables)
+        for row in tables["actors"].rows:
+            self.actor(row)
+        self.check_parent_cycles()
+        for row in tables.get("instruments", Table(None, "")).rows:  # type: ignore[arg-type]
+            self.instrument(row)
+        for row in tables["competences"].rows:
+            self.allocation(row)
+        for row in tables["links"].rows:
+            self.link(row)
+        for row in tables.get("quantities", Table(None, "")).rows:  # type: ignore[arg-type]
+            self.quantity(row)
+        for row in tables.get("gap_evidence", Table(None, "")).rows:  # type: ignore[arg-type]
+            self.gap_evidence(row)
+        for source, node in self.documents.items():
+            if source in self.source_titles:
+                row = self.source_titles[source]
+                self.text(node, N(DCTERMS + "title"), row.get("title"))
+                self.text(node, N(DCTERMS + "publisher"), row.get("publisher"))
+                self.text(node, N(DCTERMS + "date"), row.get("year"))
+                if row.get("url"):
+                    self.add(node, N(DCTERMS + "source"), ox.Literal(row.get("url")))
+        if self.problems:
+            raise DataError(self.problems)
+        return self.quads
+
+    def read_sources(self, table: Table) -> None:
+        for row in table.rows:
+            if self.required(row, "id", "title"):
+                self.source_titles[row.get("id")] = row
+
+    def declare_ids(self, tables: dict[str, Table]) -> None:
+        """Collect the ids first, so rows may refer to ones defined further down."""
+        for row in tables["actors"].rows:
+            value = self.identifier(row, "id", self.actors, "actor")
+            if value:
+                self.actors[value] = ("", row)
+        for row in tables.get("instruments", Table(None, "")).rows:  # type: ignore[arg-type]
+            value = self.identifier(row, "id", self.instruments, "instrument")
+            if value:
+                self.instruments[value] = row
+        for row in tables["links"].rows:
+            if row.get("id"):
+                value = self.identifier(row, "id", self.links, "link")
+                if value:
+                    self.links[value] = row
+
+    def actor(self, row: Row) -> None:
+        actor_id = row.get("id")
+        if actor_id not in self.actors or self.actors[actor_id][1] is not row:
+            return  # a duplicate or invalid id, already reported
+        node = N(ACTOR + actor_id)
+        self.required(row, "label", "type", "level", "country")
+        actor_type = self.code(row, "type", "actor type")
+        if actor_type is not None:
+            self.actors[actor_id] = (actor_type.value, row)
+            known_type = self.known.actors.get(actor_id)
+            if known_type and known_type != actor_type.value:
+                self.problem(row, "type", f"actor '{actor_id}' is already stored with type "
+                             f"'{self.vocabulary.by_iri[known_type].code}'",
+                             "use the same type in every dataset that defines this actor")
+            self.add(node, TYPE, actor_type)
+            self.add(node, N(ORG + "classification"), actor_type)
+            for ancestor in self.vocabulary.ancestors.get(actor_type.value, []):
+                self.add(node, TYPE, N(ancestor))
+        label = row.get("label")
+        self.text(node, LABEL, label)
+        self.text(node, PREF_LABEL, label)
+        for alt in filter(None, (part.strip() for part in row.get("alt_labels").split("|"))):
+            self.add(node, ALT_LABEL, ox.Literal(alt))
+        for level in filter(None, (part.strip() for part in row.get("level").split("|"))):
+            level_node = self.code(row, "level", "level", level)
+            if level_node is not None:
+                self.add(node, ga("level"), level_node)
+        country = row.get("country")
+        if country and not COUNTRY_PATTERN.match(country):
+            self.problem(row, "country", f"'{country}' is not a country code",
+                         "use the ISO 3166-1 alpha-2 code in capitals (FR, AT), EU or INT")
+        elif country:
+            self.add(node, ga("country"), ox.Literal(country))
+        parent = self.actor_ref(row, "parent")
+        if parent is not None:
+            if parent.value == node.value:
+                self.problem(row, "parent", "an actor cannot be its own parent",
+                             "leave parent empty or name the body it belongs to")
+            else:
+                self.add(node, N(ORG + "subOrganizationOf"), parent)
+        if row.get("territory"):
+            self.add(node, ga("territory"), self.territory(row.get("territory"), country))
+        self.period(row, node)
+        self.text(node, ga("note"), row.get("note"))
+        self.provenance(row, node)
+
+    def check_parent_cycles(self) -> None:
+        parents = {actor_id: row.get("parent") for actor_id, (_, row) in self.actors.items()}
+        reported: set[str] = set()
+        for start in parents:
+            seen: list[str] = []
+            current = start
+            while current in parents and parents[current] and current not in seen:
+                seen.append(current)
+                current = parents[current]
+            if current in seen and current not in reported:
+                cycle = seen[seen.index(current):]
+                reported.update(cycle)
+                row = self.actors[current][1]
+                self.problem(row, "parent", "parents form a cycle: " + " -> ".join(
+                    [*cycle, current]), "an actor cannot be, through its parents, part of itself; "
+                    "clear one parent in the cycle")
+
+    def instrument(self, row: Row) -> None:
+        instrument_id = row.get("id")
+        if self.instruments.get(instrument_id) is not row:
+            return
+        node = N(INSTRUMENT + instrument_id)
+        self.required(row, "label", "type")
+        self.add(node, TYPE, ga("Instrument"))
+        self.text(node, LABEL, row.get("label"))
+        self.text(node, PREF_LABEL, row.get("label"))
+        for alt in filter(None, (part.strip() for part in row.get("alt_labels").split("|"))):
+            self.add(node, ALT_LABEL, ox.Literal(alt))
+        kind = self.code(row, "type", "instrument type")
+        if kind is not None:
+            self.add(node, ga("instrumentType"), kind)
+        country = row.get("country")
+        if country and not COUNTRY_PATTERN.match(country):
+            self.problem(row, "country", f"'{country}' is not a country code",
+                         "use the ISO 3166-1 alpha-2 code in capitals (FR, AT), EU or INT")
+        elif country:
+            self.add(node, ga("country"), ox.Literal(country))
+        if row.get("territory"):
+            self.add(node, ga("territory"), self.territory(row.get("territory"), country))
+        predecessor = self.instrument_ref(row, "succeeds")
+        if predecessor is not None:
+            self.add(node, ga("succeeds"), predecessor)
+        status = self.code(row, "status", "status")
+        if status is not None:
+            self.add(node, ga("status"), status)
+        self.period(row, node)
+        self.text(node, ga("note"), row.get("note"))
+        self.provenance(row, node)
+
+    def allocation(self, row: Row) -> None:
+        self.required(row, "holder", "competence", "level")
+        content = [row.get(column) for column in ("holder", "competence", "level", "qualifier",
+                                                  "valid_from", "valid_until", "note",
+                                                  "stated_as", "source", "locator")]
+        node = N(STATEMENT + "allocation/" + digest(*content))
+        if not self.new_statement(row, node):
+            return
+        self.add(node, TYPE, ga("CompetenceAllocation"))
+        holder = self.actor_ref(row, "holder")
+        if holder is not None:
+            self.add(node, ga("holder"), holder)
+        competence = self.code(row, "competence", "competence")
+        if competence is not None:
+            self.add(node, ga("competence"), competence)
+        level = self.code(row, "level", "level")
+        if level is not None:
+            self.add(node, ga("level"), level)
+        qualifier = row.get("qualifier")
+        self.text(node, ga("qualifier"), qualifier)
+        self.text(node, ga("note"), row.get("note"))
+        self.text(node, ga("statedAs"), row.get("stated_as"))
+        for kind in qualifier_kinds(f"{qualifier} {row.get('note')}"):
+            self.add(node, ga("qualifierKind"), N(self.vocabulary.resolve("qualifier kind",
+                                                                          kind).iri))
+        self.period(row, node)
+        self.provenance(row, node)
+
+    def link(self, row: Row) -> None:
+        self.required(row, "from_actor", "to_actor", "type")
+        link_id = row.get("id")
+        if link_id:
+            if self.links.get(link_id) is not row:
+                return
+            node = N(STATEMENT + "link/" + link_id)
+        else:
+            node = N(STATEMENT + "link/" + digest(*(row.get(column) for column in (
+                "from_actor", "to_actor", "type", "instrument", "valid_from", "valid_until",
+                "status", "note", "source", "locator"))))
+            if not self.new_statement(row, node):
+                return
+        self.add(node, TYPE, ga("CoordinationLink"))
+        for column, predicate in (("from_actor", "fromActor"), ("to_actor", "toActor")):
+            actor = self.actor_ref(row, column)
+            if actor is not None:
+                self.add(node, ga(predicate), actor)
+        if row.get("from_actor") and row.get("from_actor") == row.get("to_actor"):
+            self.problem(row, "to_actor", "a link cannot go from an actor to itself",
+                         "name two different actors")
+        link_type = self.code(row, "type", "link type")
+        if link_type is not None:
+            self.add(node, ga("linkType"), link_type)
+        instrument = self.instrument_ref(row, "instrument")
+        if instrument is not None:
+            self.add(node, ga("instrument"), instrument)
+        status = self.code(row, "status", "status")
+        if status is not None:
+            self.add(node, ga("status"), status)
+        self.text(node, ga("note"), row.get("note"))
+        self.period(row, node)
+        self.provenance(row, node)
+
+    def quantity(self, row: Row) -> None:
+        self.required(row, "subject", "kind", "value", "about")
+        content = [row.get(column) for column in ("subject", "kind", "value", "unit", "year",
+                                                  "about", "source", "locator")]
+        node = N(STATEMENT + "quantity/" + digest(*content))
+        if not self.new_statement(row, node):
+            return
+        self.add(node, TYPE, ga("Quantity"))
+        subject_id = row.get("subject")
+        if subject_id in self.actors or subject_id in self.known.actors:
+            self.add(node, ga("subject"), N(ACTOR + subject_id))
+        elif subject_id in self.instruments or subject_id in self.known.instruments:
+            self.add(node, ga("subject"), N(INSTRUMENT + subject_id))
+        elif subject_id in self.links or subject_id in self.known.links:
+            self.add(node, ga("subject"), N(STATEMENT + "link/" + subject_id))
+        elif subject_id:
+            self.problem(row, "subject", f"no actor, instrument or link has the id "
+                         f"'{subject_id}'", "use an id defined in actors.csv, instruments.csv "
+                         "or the id column of links.csv")
+        kind_node = self.code(row, "kind", "quantity kind")
+        kind = row.get("kind")
+        value = row.get("value")
+        if kind_node is not None:
+            self.add(node, ga("quantityKind"), kind_node)
+        if kind == "period" and value:
+            start, _, finish = value.partition("..")
+            try:
+                self.add(node, ga("validFrom"), ox.Literal(
+                    parse_date(start.strip(), end=False).isoformat(), datatype=N(XSD + "date")))
+                self.add(node, ga("validUntil"), ox.Literal(
+                    parse_date(finish.strip(), end=True).isoformat(), datatype=N(XSD + "date")))
+            except ValueError:
+                self.problem(row, "value", f"'{value}' is not a period",
+                             "write FROM..UNTIL with years or dates, e.g. 2018..2020")
+        elif kind in ("amount", "share", "count") and value:
+            try:
+                number = Decimal(value.replace(" ", "").replace(",", ""))
+            except InvalidOperation:
+                number = None
+            if number is None or (kind == "count" and number != number.to_integral_value()):
+                expected = "a whole number" if kind == "count" else "a number"
+                self.problem(row, "value", f"'{value}' is not {expected}",
+                             f"write {expected} without units, e.g. 1500000")
+            else:
+                datatype = "integer" if kind == "count" else "decimal"
+                text = str(int(number)) if kind == "count" else format(number, "f")
+                self.add(node, ga("value"), ox.Literal(text, datatype=N(XSD + datatype)))
+            if not row.get("unit"):
+                self.problem(row, "unit", "is empty", "give the unit: a currency code such as "
+                             "EUR for amounts, 'percent' for shares, what is counted for counts")
+        self.text(node, ga("unit"), row.get("unit"))
+        year = row.get("year")
+        if year:
+            if re.fullmatch(r"\d{4}", year):
+                self.add(node, ga("year"), ox.Literal(year, datatype=N(XSD + "gYear")))
+            else:
+                self.problem(row, "year", f"'{year}' is not a year", "write four digits, e.g. 2020")
+        self.text(node, ga("about"), row.get("about"))
+        self.provenance(row, node)
+
+    def gap_evidence(self, row: Row) -> None:
+        self.required(row, "instrument", "gap", "effect", "about")
+        content = [row.get(column) for column in ("instrument", "gap", "effect", "about",
+                                                  "source", "locator")]
+        node = N(STATEMENT + "gap-evidence/" + digest(*content))
+        if not self.new_statement(row, node):
+            return
+        self.add(node, TYPE, ga("GapEvidence"))
+        instrument = self.instrument_ref(row, "instrument")
+        if instrument is not None:
+            self.add(node, ga("instrument"), instrument)
+        gap = self.code(row, "gap", "gap")
+        if gap is not None:
+            self.add(node, ga("gap"), gap)
+        effect = self.code(row, "effect", "gap effect")
+        if effect is not None:
+            self.add(node, ga("gapEffect"), effect)
+        self.text(node, ga("about"), row.get("about"))
+        self.provenance(row, node)

@@ -1,0 +1,37 @@
+"""Problems found in input data, each pointing at a file, a line and a column, with a fix.
+
+Loaders collect every problem in a file before they stop, so a person fixing a dataset sees all
+of them at once instead of one per run. Nothing is written to the store while any remain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, and what to do about it."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+    fix: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        column = f" column '{self.column}':" if self.column else ""
+        fix = f" Fix: {self.fix}" if self.fix else ""
+        return f"{where}:{column} {self.message}.{fix}"
+
+
+class DataError(Exception):
+    """The input cannot be loaded; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  {problem}" for problem in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{len(problems)} {noun} in the input, nothing was loaded:\n{shown}{more}")

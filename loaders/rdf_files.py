@@ -1,0 +1,58 @@
+"""Reading Turtle and JSON-LD datasets, with errors that give the file, line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import DataError, Problem
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+def is_rdf_file(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in RDF_FORMATS
+
+
+def read_rdf(path: Path, graph: str) -> list[ox.Quad]:
+    """Every triple of an RDF file, placed in ``graph``; :class:`DataError` if it does not parse.
+
+    The whole file is parsed before anything is returned, so a syntax error at the last line
+    still leaves the store untouched.
+    """
+    rdf_format = RDF_FORMATS[path.suffix.lower()]
+    target = ox.NamedNode(graph)
+    if path.stat().st_size == 0:
+        raise DataError([Problem(str(path), None, None, "is empty",
+                                 "give a file with at least one triple")])
+    try:
+        quads = [
+            ox.Quad(quad.subject, quad.predicate, quad.object, target)
+            for quad in ox.parse(path=str(path), format=rdf_format, base_iri=path.as_uri())
+        ]
+    except SyntaxError as error:
+        line = error.lineno if isinstance(error.lineno, int) else None
+        message = str(error.msg if hasattr(error, "msg") else error)
+        column = f"near column {error.offset}" if error.offset else None
+        raise DataError([Problem(str(path), line, column, f"is not valid "
+                                 f"{rdf_format.name} ({message})",
+                                 "correct the syntax at that line; a validator such as "
+                                 "`riot --validate` or an editor with Turtle support shows it "
+                                 "too")]) from error
+    except (OSError, ValueError) as error:
+        raise DataError([Problem(str(path), None, None, f"cannot be read ({error})",
+                                 "check the path and that the file is UTF-8 text")]) from error
+    if not quads:
+        raise DataError([Problem(str(path), None, None, "holds no triples",
+                                 "give a file with at least one triple")])
+    return quads

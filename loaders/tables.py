@@ -1,0 +1,280 @@
+"""Reading the dataset templates: a folder of CSV files or one XLSX workbook, as rows.
+
+This is the public contract of govatlas's data: the file names and column names below are what
+users fill in, so they are defined here once and used by the loader, the template writer and the
+documentation checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError, Problem
+
+
+@dataclass(frozen=True)
+class Template:
+    """The columns of one template file."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    mandatory_file: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+PROVENANCE = ("source", "locator")
+
+TEMPLATES: dict[str, Template] = {
+    template.name: template
+    for template in (
+        Template(
+            "actors",
+            ("id", "label", "type", "level", "country", "parent", "territory", *PROVENANCE),
+            ("alt_labels", "valid_from", "valid_until", "note"),
+            mandatory_file=True,
+        ),
+        Template(
+            "competences",
+            ("holder", "competence", "level", "qualifier", "valid_from", "valid_until",
+             *PROVENANCE),
+            ("note", "stated_as"),
+            mandatory_file=True,
+        ),
+        Template(
+            "links",
+            ("from_actor", "to_actor", "type", "instrument", "valid_from", "valid_until",
+             *PROVENANCE),
+            ("id", "status", "note"),
+            mandatory_file=True,
+        ),
+        Template(
+            "instruments",
+            ("id", "label", "type", "country", "territory", "valid_from", "valid_until",
+             "succeeds", "status", *PROVENANCE),
+            ("alt_labels", "note"),
+        ),
+        Template(
+            "quantities",
+            ("subject", "kind", "value", "unit", "year", "about", *PROVENANCE),
+        ),
+        Template(
+            "gap_evidence",
+            ("instrument", "gap", "effect", "about", *PROVENANCE),
+        ),
+        Template("sources", ("id", "title"), ("publisher", "year", "url")),
+    )
+}
+
+
+@dataclass
+class Row:
+    """One data row: where it is, and its values by column (empty strings for blanks)."""
+
+    file: str
+    line: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "").strip()
+
+    @property
+    def record(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class Table:
+    """The rows of one template file."""
+
+    template: Template
+    file: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def _check_header(header: list[str], template: Template, file: str) -> list[Problem]:
+    problems = []
+    cleaned = [column.strip() for column in header]
+    for column in cleaned:
+        if column and column not in template.columns:
+            guess = difflib.get_close_matches(column, template.columns, n=1)
+            fix = (f"rename it '{guess[0]}'" if guess
+                   else f"remove it; the columns of {template.name} are "
+                        f"{', '.join(template.columns)}")
+            problems.append(Problem(file, 1, column, "is not a column of the "
+                                    f"{template.name} template", fix))
+    for column in template.required:
+        if column not in cleaned:
+            problems.append(Problem(
+                file, 1, column, "required column is missing",
+                f"add a '{column}' column to the header (the header of {template.name} is "
+                f"{','.join(template.required)})"))
+    duplicates = {column for column in cleaned if cleaned.count(column) > 1 and column}
+    for column in sorted(duplicates):
+        problems.append(Problem(file, 1, column, "appears twice in the header",
+                                "keep one of them"))
+    return problems
+
+
+def _records(header: list[str], cells: Iterator[tuple[int, list[str]]], table: Table,
+             problems: list[Problem]) -> None:
+    names = [column.strip() for column in header]
+    for line, values in cells:
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) > len(names):
+            problems.append(Problem(
+                table.file, line, None,
+                f"has {len(values)} values for {len(names)} columns",
+                "quote values that contain a comma, or remove the extra values"))
+            continue
+        padded = values + [""] * (len(names) - len(values))
+        row_values = {}
+        for name, value in zip(names, padded, strict=True):
+            if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+                problems.append(Problem(table.file, line, name,
+                                        "contains a control character",
+                                        "remove it; values must be plain text"))
+            row_values[name] = value
+        table.rows.append(Row(table.file, line, row_values))
+
+
+def read_csv(path: Path, template: Template, display: str | None = None) -> Table:
+    """Read one CSV file of ``template``; raise :class:`DataError` on any problem."""
+    file = display or str(path)
+    table = Table(template, file)
+    problems: list[Problem] = []
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise DataError([Problem(file, None, None, f"cannot be read ({error.strerror})",
+                                 "check the path and permissions")]) from error
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise DataError([Problem(
+                    file, None, None, "is empty",
+                    f"start it with the header row {','.join(template.required)} "
+                    "(govatlas template DIR writes one)")])
+            problems.extend(_check_header(header, template, file))
+
+            def cells() -> Iterator[tuple[int, list[str]]]:
+                start = reader.line_num + 1
+                for values in reader:
+                    yield start, values
+                    start = reader.line_num + 1
+
+            _records(header, cells(), table, problems)
+        except UnicodeDecodeError as error:
+            line = reader.line_num + 1
+            problems.append(Problem(file, line, None, f"is not UTF-8 text ({error.reason})",
+                                    "save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)"))
+        except csv.Error as error:
+            problems.append(Problem(file, reader.line_num, None, f"is not valid CSV ({error})",
+                                    "check the quotes on this line"))
+    if problems:
+        raise DataError(problems)
+    return table
+
+
+def read_xlsx_sheets(path: Path) -> dict[str, Table]:
+    """Read every template sheet of an XLSX workbook; raise :class:`DataError` on problems."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise DataError([Problem(str(path), None, None,
+                                 f"is not a readable XLSX workbook ({error})",
+                                 "save it again as .xlsx from a spreadsheet program")]) from error
+    tables: dict[str, Table] = {}
+    problems: list[Problem] = []
+    try:
+        for sheet in workbook.worksheets:
+            template = TEMPLATES.get(sheet.title.strip())
+            if template is None:
+                problems.append(Problem(
+                    str(path), None, None, f"has a sheet '{sheet.title}' that is no template",
+                    f"name sheets after the templates: {', '.join(TEMPLATES)}"))
+                continue
+            file = f"{path}[{sheet.title}]"
+            rows = sheet.iter_rows(values_only=True)
+            header_cells = next(rows, None)
+            if header_cells is None:
+                problems.append(Problem(file, None, None, "is empty",
+                                        f"start it with the header row "
+                                        f"{','.join(template.required)}"))
+                continue
+            header = ["" if cell is None else str(cell) for cell in header_cells]
+            while header and not header[-1].strip():
+                header.pop()
+            problems.extend(_check_header(header, template, file))
+            table = Table(template, file)
+
+            _records(header, _sheet_cells(rows, len(header)), table, problems)
+            tables[template.name] = table
+    finally:
+        workbook.close()
+    if problems:
+        raise DataError(problems)
+    return tables
+
+
+def _sheet_cells(rows: Iterator[tuple], width: int) -> Iterator[tuple[int, list[str]]]:
+    """Sheet rows as (row number, texts), trailing empty cells past the header dropped."""
+    for number, values in enumerate(rows, start=2):
+        texts = ["" if cell is None else _cell_text(cell) for cell in values]
+        while len(texts) > width and not texts[-1].strip():
+            texts.pop()
+        yield number, texts
+
+
+def _cell_text(cell: object) -> str:
+    """A spreadsheet cell as the text a CSV would hold (years stay '2019', not '2019.0')."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if hasattr(cell, "isoformat"):
+        return cell.isoformat()[:10]  # type: ignore[attr-defined]
+    return str(cell)
+
+
+def read_tables(path: Path) -> dict[str, Table]:
+    """The template tables of a dataset folder or workbook, by template name."""
+    if path.is_file() and path.suffix.lower() == ".xlsx":
+        tables = read_xlsx_sheets(path)
+        missing = [name for name, template in TEMPLATES.items()
+                   if template.mandatory_file and name not in tables]
+        if missing:
+            raise DataError([Problem(str(path), None, None,
+                                     f"has no sheet named {', '.join(missing)}",
+                                     "add the sheet (govatlas template --xlsx writes them all)")])
+        return tables
+    if not path.is_dir():
+        raise DataError([Problem(str(path), None, None, "is neither a dataset folder nor an "
+                                 "XLSX workbook", "give a folder of CSV files, an .xlsx, a "
+                                 ".ttl or a .jsonld file")])
+    tables = {}
+    problems: list[Problem] = []
+    for name, template in TEMPLATES.items():
+        file = path / f"{name}.csv"
+        if file.exists():
+            try:
+                tables[name] = read_csv(file, template)
+            except DataError as error:
+                problems.extend(error.problems)
+        elif template.mandatory_file:
+            problems.append(Problem(str(file), None, None, "is missing",
+                                    f"add {name}.csv with the header "
+                                    f"{','.join(template.required)} (it may have no rows)"))
+    if problems:
+        raise DataError(problems)
+    return tables

@@ -1,0 +1,99 @@
+"""The competence matrix as a terminal table, Markdown, CSV, JSON or a small HTML page.
+
+The layout follows the MC2CM table (seed 004, Appendix C): a row per territory, a column per
+level, and in each cell the named holder in parentheses followed by its competences.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from govatlas.graph.matrix import Allocation, Cell, CompetenceMatrix
+
+from .tables import render_rows
+
+MATRIX_FORMATS = ("table", "md", "csv", "json", "html")
+
+
+def cell_lines(cell: Cell) -> list[str]:
+    """A cell as lines of text: ``(Holder)`` then ``• item`` for each of its competences."""
+    lines: list[str] = []
+    for holder, items in cell.holders.items():
+        lines.append(f"({holder})")
+        lines.extend(f"• {item.text}" for item in items)
+    return lines
+
+
+def render_matrix(matrix: CompetenceMatrix, fmt: str) -> str:
+    if fmt == "csv":
+        return render_rows(LONG_COLUMNS, [_long_row(a) for a in _all(matrix)], "csv")
+    if fmt == "json":
+        return json.dumps(_as_json(matrix), ensure_ascii=False, indent=2)
+    if fmt == "html":
+        return render_html(matrix)
+    columns = ["Territory", *(label for _, label in matrix.levels)]
+    rows = []
+    for territory, cells in matrix.rows.items():
+        rows.append([territory, *("\n".join(cell_lines(cells.get(code, Cell())))
+                                  for code, _ in matrix.levels)])
+    if fmt in ("table", "md"):
+        return render_rows(columns, rows, fmt, title="Distribution of competences")
+    raise ValueError(f"unknown format '{fmt}': use one of {', '.join(MATRIX_FORMATS)}")
+
+
+LONG_COLUMNS = ("territory", "country", "level", "holder", "competence", "text", "qualifier",
+                "note", "valid_from", "valid_until", "source", "locator")
+
+
+def _long_row(a: Allocation) -> list[str]:
+    return [a.territory, a.country, a.level, a.holder_label, a.competence, a.text, a.qualifier,
+            a.note, a.valid_from, a.valid_until, a.source, a.locator]
+
+
+def _all(matrix: CompetenceMatrix) -> list[Allocation]:
+    return [item for cells in matrix.rows.values() for code, _ in matrix.levels
+            for item in cells.get(code, Cell()).items()]
+
+
+def _as_json(matrix: CompetenceMatrix) -> dict:
+    return {
+        "levels": [code for code, _ in matrix.levels],
+        "territories": {
+            territory: {
+                code: [{"holder": holder,
+                        "items": [dict(zip(LONG_COLUMNS, _long_row(a), strict=True))
+                                  for a in items]}
+                       for holder, items in cells.get(code, Cell()).holders.items()]
+                for code, _ in matrix.levels
+            }
+            for territory, cells in matrix.rows.items()
+        },
+    }
+
+
+def render_html(matrix: CompetenceMatrix) -> str:
+    """A self-contained page; every value from the data is escaped."""
+    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in matrix.levels)
+    body = []
+    for territory, cells in matrix.rows.items():
+        tds = []
+        for code, _ in matrix.levels:
+            parts = []
+            for holder, items in cells.get(code, Cell()).holders.items():
+                entries = "".join(
+                    f'<li title="{html.escape(f"{a.source} lines {a.locator}")}">'
+                    + (f"<i>{html.escape(a.text)}</i>" if a.placeholder else html.escape(a.text))
+                    + "</li>"
+                    for a in items)
+                parts.append(f'<div class="holder">({html.escape(holder)})</div><ul>{entries}</ul>')
+            tds.append(f"<td>{''.join(parts)}</td>")
+        body.append(f"<tr><th>{html.escape(territory)}</th>{''.join(tds)}</tr>")
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>Distribution of competences</title><style>"
+            "body{font-family:sans-serif}table{border-collapse:collapse}"
+            "td,th{border:1px solid #999;padding:4px;vertical-align:top;text-align:left}"
+            "ul{margin:0;padding-left:1.2em}.holder{font-style:italic;color:#444}"
+            "</style></head><body><h1>Distribution of competences</h1>"
+            f"<table><thead><tr><th>Territory</th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></body></html>\n")
