@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from govatlas.loaders.reader import dataset_name, read_dataset
 from govatlas.ontology import ontology_files
 from govatlas.ontology.namespaces import DATASET_GRAPH, ONTOLOGY_GRAPH

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from govatlas.loaders.dataset import KnownIds
 from govatlas.ontology.namespaces import (
     ACTOR,

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
+
 from govatlas.ontology.namespaces import (
     ACTOR,
     DCTERMS,
@@ -440,6 +441,11 @@ class DatasetConverter:
         level = self.code(row, "level", "level")
         if level is not None:
             self.add(node, ga("level"), level)
+        territory = row.get("territory")
+        if not territory and row.get("holder") in self.actors:
+            territory = self.actors[row.get("holder")][1].get("territory")
+        if territory:  # the territory the source states this allocation for
+            self.add(node, ga("territory"), self.territory(territory, ""))
         qualifier = row.get("qualifier")
         self.text(node, ga("qualifier"), qualifier)
         self.text(node, ga("note"), row.get("note"))

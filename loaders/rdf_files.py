@@ -43,8 +43,7 @@ def read_rdf(path: Path, graph: str) -> list[ox.Quad]:
     except SyntaxError as error:
         line = error.lineno if isinstance(error.lineno, int) else None
         message = str(error.msg if hasattr(error, "msg") else error)
-        column = f"near column {error.offset}" if error.offset else None
-        raise DataError([Problem(str(path), line, column, f"is not valid "
+        raise DataError([Problem(str(path), line, None, f"is not valid "
                                  f"{rdf_format.name} ({message})",
                                  "correct the syntax at that line; a validator such as "
                                  "`riot --validate` or an editor with Turtle support shows it "

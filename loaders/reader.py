@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from govatlas.ontology.vocabulary import Vocabulary
 
 from .dataset import DatasetConverter, KnownIds, slug

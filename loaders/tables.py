@@ -45,7 +45,7 @@ TEMPLATES: dict[str, Template] = {
             "competences",
             ("holder", "competence", "level", "qualifier", "valid_from", "valid_until",
              *PROVENANCE),
-            ("note", "stated_as"),
+            ("note", "stated_as", "territory"),
             mandatory_file=True,
         ),
         Template(
