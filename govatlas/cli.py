@@ -44,21 +44,29 @@ class Context:
     def __init__(self, store_path: Path) -> None:
         self.store_path = store_path
 
-    def store(self, write: bool = False) -> GraphStore:
-        """The store, built from the bundled data first if it does not exist yet."""
+    def store(self) -> GraphStore:
+        """The store to read, built from the bundled data first if it does not exist yet."""
         try:
             if not self.store_path.exists():
                 click.echo(f"No store at {self.store_path}: building it from the bundled data.",
                            err=True)
-                store = GraphStore.open(self.store_path)
-                build_store(store)
-                if write:
-                    return store
-                del store
-            return GraphStore.open(self.store_path, read_only=not write)
+                with GraphStore.open(self.store_path) as store:
+                    build_store(store)
+            return GraphStore.open(self.store_path, read_only=True)
         except StoreError as error:
             fail(str(error), EXIT_STORE)
             raise
+
+    def writable_store(self) -> GraphStore:
+        """The store to write to; a new one starts with the ontology alone."""
+        try:
+            store = GraphStore.open(self.store_path)
+        except StoreError as error:
+            fail(str(error), EXIT_STORE)
+            raise
+        if not store.has_ontology():
+            load_ontology(store)
+        return store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,29 +92,25 @@ def build(obj: Context, paths: tuple[Path, ...]) -> None:
     from rich.progress import Progress
 
     datasets = list(paths) or bundled_datasets()
-    try:
-        store = GraphStore.open(obj.store_path)
-    except StoreError as error:
-        fail(str(error), EXIT_STORE)
-    for graph in store.graphs():
-        store.remove_graph(graph)
-    reports = []
-    try:
-        with Progress(transient=True) as progress:
-            task = progress.add_task("Loading", total=len(datasets) + 1)
-            reports.append(load_ontology(store))
-            progress.advance(task)
-            for path in datasets:
-                progress.update(task, description=f"Loading {path.name}")
-                reports.append(load_dataset(store, path))
+    with obj.writable_store() as store:
+        for graph in store.graphs():
+            store.remove_graph(graph)
+        reports = []
+        try:
+            with Progress(transient=True) as progress:
+                task = progress.add_task("Loading", total=len(datasets) + 1)
+                reports.append(load_ontology(store))
                 progress.advance(task)
-    except DataError as error:
-        print_problems(error)
-        sys.exit(EXIT_DATA)
-    store.flush()
-    for report in reports:
-        click.echo(f"{report.name:<16} {report.quads:>8} triples")
-    click.echo(f"Store at {obj.store_path}: {len(store)} triples in {len(reports)} graphs.")
+                for path in datasets:
+                    progress.update(task, description=f"Loading {path.name}")
+                    reports.append(load_dataset(store, path))
+                    progress.advance(task)
+        except DataError as error:
+            print_problems(error)
+            sys.exit(EXIT_DATA)
+        for report in reports:
+            click.echo(f"{report.name:<16} {report.quads:>8} triples")
+        click.echo(f"Store at {obj.store_path}: {len(store)} triples in {len(reports)} graphs.")
 
 
 @main.command()
@@ -122,24 +126,26 @@ def load(obj: Context, paths: tuple[Path, ...], name: str | None, dry_run: bool)
     """
     if name and len(paths) > 1:
         raise click.UsageError("--name takes one path only")
-    if dry_run and not obj.store_path.exists():
-        store = GraphStore.in_memory()
-        load_ontology(store)
-    else:
-        store = obj.store(write=not dry_run) if not dry_run else obj.store()
-        if not dry_run and not store.has_ontology():
+    if dry_run:
+        # Ids may refer to stored actors, so check against the store when there is one.
+        if obj.store_path.exists():
+            store = obj.store()
+        else:
+            store = GraphStore.in_memory()
             load_ontology(store)
+    else:
+        store = obj.writable_store()
     failed = False
-    for path in paths:
-        try:
-            report = load_dataset(store, path, name=name, dry_run=dry_run)
-        except DataError as error:
-            print_problems(error)
-            failed = True
-            continue
-        verb = "checked" if dry_run else ("replaced" if report.replaced else "loaded")
-        click.echo(f"{path}: {verb}, {report.quads} triples (dataset '{report.name}')")
-    store.flush()
+    with store:
+        for path in paths:
+            try:
+                report = load_dataset(store, path, name=name, dry_run=dry_run)
+            except DataError as error:
+                print_problems(error)
+                failed = True
+                continue
+            verb = "checked" if dry_run else ("replaced" if report.replaced else "loaded")
+            click.echo(f"{path}: {verb}, {report.quads} triples (dataset '{report.name}')")
     if failed:
         sys.exit(EXIT_DATA)
 
@@ -176,8 +182,8 @@ def matrix(obj: Context, cities: tuple[str, ...], as_of: date | None, source: st
     from govatlas.graph.matrix import competence_matrix
     from govatlas.viz.matrix import render_matrix
 
-    store = obj.store()
-    result = competence_matrix(store, list(cities) or None, as_of=as_of, source=source)
+    with obj.store() as store:
+        result = competence_matrix(store, list(cities) or None, as_of=as_of, source=source)
     if cities and not result.rows:
         fail(f"No competences recorded for {', '.join(cities)}.", EXIT_DATA)
     click.echo(render_matrix(result, fmt), nl=False)
@@ -192,12 +198,12 @@ def stats(obj: Context, fmt: str) -> None:
     from govatlas.graph import stats as counts
     from govatlas.viz.tables import render_rows
 
-    store = obj.store()
-    sections = [("Totals", ("what", "count"), counts.totals(store)),
-                ("Datasets", ("dataset", "actors", "allocations", "links", "triples"),
-                 counts.per_dataset(store))]
-    sections += [(f"By {name}", (name, "count"), counts.breakdown(store, name))
-                 for name in counts.BREAKDOWNS]
+    with obj.store() as store:
+        sections = [("Totals", ("what", "count"), counts.totals(store)),
+                    ("Datasets", ("dataset", "actors", "allocations", "links", "triples"),
+                     counts.per_dataset(store))]
+        sections += [(f"By {name}", (name, "count"), counts.breakdown(store, name))
+                     for name in counts.BREAKDOWNS]
     if fmt in ("csv", "tsv", "json"):
         rows = [(title, *row) for title, _, section in sections for row in section]
         click.echo(render_rows(("section", "key", "value", "", "", ""),

@@ -44,9 +44,11 @@ class StoreError(RuntimeError):
 class GraphStore:
     """The govatlas graph: load datasets into named graphs, query the union of them all."""
 
-    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
+    def __init__(self, store: ox.Store, path: Path | None = None,
+                 read_only: bool = False) -> None:
         self.store = store
         self.path = path
+        self.read_only = read_only
 
     # --- opening ---------------------------------------------------------------------------
     @classmethod
@@ -61,7 +63,7 @@ class GraphStore:
             if read_only:
                 if not path.exists():
                     raise StoreError(f"no store at {path}: run `govatlas build` first")
-                return cls(ox.Store.read_only(str(path)), path)
+                return cls(ox.Store.read_only(str(path)), path, read_only=True)
             path.mkdir(parents=True, exist_ok=True)
             return cls(ox.Store(str(path)), path)
         except OSError as error:
@@ -96,6 +98,19 @@ class GraphStore:
     def flush(self) -> None:
         if self.path is not None:
             self.store.flush()
+
+    def close(self) -> None:
+        """Flush and release the database so another process (or command) can open it."""
+        if self.store is not None and self.path is not None:
+            if not self.read_only:
+                self.store.flush()
+            self.store = None  # type: ignore[assignment] # pyoxigraph closes on release
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # --- reading ---------------------------------------------------------------------------
     def select(self, query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
