@@ -214,6 +214,43 @@ def stats(obj: Context, fmt: str) -> None:
 
 
 @main.command()
+@click.argument("key")
+@click.option("--documents", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              envvar="GOVATLAS_DOCUMENTS",
+              help="Folder of the source documents, to quote the cited lines "
+                   "(or $GOVATLAS_DOCUMENTS).")
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "tsv", "json"]),
+              default="table", show_default=True)
+@click.pass_obj
+def sources(obj: Context, key: str, documents: Path | None, fmt: str) -> None:
+    """Every statement about an actor or instrument (KEY: id, name or acronym), with its source.
+
+    Each line gives the statement, the source document and the lines that state it, so it can
+    be checked against the document; --documents quotes those lines.
+    """
+    from govatlas.graph.sources import NotFound, quote, resolve, statements_about
+    from govatlas.viz.tables import render_rows
+
+    with obj.store() as store:
+        try:
+            iris = resolve(store, key)
+        except NotFound as error:
+            fail(str(error), EXIT_DATA)
+        for iri in iris:
+            rows = []
+            for item in statements_about(store, iri):
+                row = [item.kind, item.statement, item.source, item.locator, item.record]
+                if documents:
+                    row.append(" | ".join(f"{n}: {line}" for n, line in
+                                          quote(documents, item.source, item.locator)))
+                rows.append(row)
+            columns = ["kind", "statement", "source", "lines", "record"]
+            if documents:
+                columns.append("quoted lines")
+            click.echo(render_rows(columns, rows, fmt, title=iri), nl=False)
+
+
+@main.command()
 @click.argument("list_name", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "tsv", "json"]),
               default="table", show_default=True)

@@ -14,6 +14,7 @@ need it (pySHACL): :meth:`GraphStore.to_rdflib` hands the graph over.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -117,14 +118,10 @@ class GraphStore:
                ) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | None]]:
         """Rows of a SELECT query over the union of all graphs, with the govatlas prefixes.
 
-        ``bindings`` are substituted as RDF terms before evaluation (never pasted into the
-        query text), so a value cannot change the query.
+        ``bindings`` give variables a value as RDF terms: see :func:`bind`.
         """
-        results = self.store.query(
-            sparql_prefixes() + query,
-            use_default_graph_as_union=True,
-            substitutions={ox.Variable(name): value for name, value in (bindings or {}).items()},
-        )
+        results = self.store.query(sparql_prefixes() + bind(query, bindings),
+                                   use_default_graph_as_union=True)
         names = [variable.value for variable in results.variables]
         return [{name: solution[name] for name in names} for solution in results]
 
@@ -190,6 +187,24 @@ class GraphStore:
             if data:
                 result.parse(data=data, format="nt")
         return result
+
+
+def bind(query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None) -> str:
+    """``query`` with ``bindings`` as a VALUES block at the start of its outer WHERE group.
+
+    The values are RDF terms serialised by pyoxigraph (IRIs are validated when the term is
+    made, literals are escaped), so a value can never end the block or add to the query: a
+    label like ``"} ; DROP ALL`` stays one literal. A VALUES block first in the group binds the
+    variables before the patterns and filters that follow it.
+    """
+    if not bindings:
+        return query
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    match = re.search(r"WHERE\s*\{", query, flags=re.IGNORECASE)
+    if match is None:
+        raise ValueError("a query with bindings needs a WHERE { ... } group")
+    return f"{query[:match.end()]}\n  VALUES ({names}) {{ ({terms}) }}\n{query[match.end():]}"
 
 
 def open_store(path: Path | None = None, read_only: bool = True) -> GraphStore:

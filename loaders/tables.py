@@ -247,6 +247,14 @@ def _cell_text(cell: object) -> str:
     return str(cell)
 
 
+def display_path(path: Path) -> str:
+    """``path`` as a person would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def read_tables(path: Path) -> dict[str, Table]:
     """The template tables of a dataset folder or workbook, by template name."""
     if path.is_file() and path.suffix.lower() == ".xlsx":
@@ -259,16 +267,17 @@ def read_tables(path: Path) -> dict[str, Table]:
                                      "add the sheet (govatlas template --xlsx writes them all)")])
         return tables
     if not path.is_dir():
-        raise DataError([Problem(str(path), None, None, "is neither a dataset folder nor an "
-                                 "XLSX workbook", "give a folder of CSV files, an .xlsx, a "
-                                 ".ttl or a .jsonld file")])
+        raise DataError([Problem(display_path(path), None, None,
+                                 "is neither a dataset folder nor an XLSX workbook",
+                                 "give a folder of CSV files, an .xlsx, a .ttl or a .jsonld "
+                                 "file")])
     tables = {}
     problems: list[Problem] = []
     for name, template in TEMPLATES.items():
         file = path / f"{name}.csv"
         if file.exists():
             try:
-                tables[name] = read_csv(file, template)
+                tables[name] = read_csv(file, template, display_path(file))
             except DataError as error:
                 problems.extend(error.problems)
         elif template.mandatory_file:
