@@ -242,8 +242,9 @@ class DatasetConverter:
                          value, [*self.actors, *self.known.actors]))
         return None
 
-    def instrument_ref(self, row: Row, column: str) -> ox.NamedNode | None:
-        value = row.get(column)
+    def instrument_ref(self, row: Row, column: str, value: str | None = None
+                       ) -> ox.NamedNode | None:
+        value = row.get(column) if value is None else value
         if not value:
             return None
         if value in self.instruments or value in self.known.instruments:
@@ -416,6 +417,13 @@ class DatasetConverter:
         predecessor = self.instrument_ref(row, "succeeds")
         if predecessor is not None:
             self.add(node, ga("succeeds"), predecessor)
+        owner = self.actor_ref(row, "owner")
+        if owner is not None:
+            self.add(node, ga("owner"), owner)
+        for aligned in filter(None, (part.strip() for part in row.get("aligns").split("|"))):
+            target = self.instrument_ref(row, "aligns", aligned)
+            if target is not None:
+                self.add(node, ga("aligns"), target)
         status = self.code(row, "status", "status")
         if status is not None:
             self.add(node, ga("status"), status)

@@ -59,7 +59,7 @@ TEMPLATES: dict[str, Template] = {
             "instruments",
             ("id", "label", "type", "country", "territory", "valid_from", "valid_until",
              "succeeds", "status", *PROVENANCE),
-            ("alt_labels", "note"),
+            ("alt_labels", "note", "owner", "aligns"),
         ),
         Template(
             "quantities",
