@@ -213,6 +213,88 @@ def stats(obj: Context, fmt: str) -> None:
         click.echo(render_rows(columns, rows, fmt, title=title))
 
 
+REPORT_CHOICE = click.Choice(["table", "md", "html", "json", "ttl", "junit"])
+
+
+def write_report(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Report written to {output}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=REPORT_CHOICE, default="table", show_default=True,
+              help="table/md/html for people, json for scripts, ttl for the SHACL report "
+                   "graph, junit for CI.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["errors", "gaps"]), default="errors",
+              show_default=True, help="gaps: also exit 1 when governance gaps are found.")
+@click.option("--no-gaps", is_flag=True, help="Check data quality only.")
+@click.option("--engine", type=click.Choice(["store", "pyshacl"]), default="store",
+              show_default=True, help="Run the gap shapes on the embedded store, or on pySHACL "
+                                      "(the reference; slower).")
+def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
+             no_gaps: bool, engine: str) -> None:
+    """Check new data (CSV folders, XLSX, Turtle, JSON-LD) against the templates and shapes.
+
+    Errors (data to fix) are reported with their file and row; governance gaps are warnings
+    and do not fail the run unless --fail-on gaps. Exit code: 0 no errors, 1 errors (or gaps
+    with --fail-on gaps), 2 the input cannot be read.
+    """
+    from govatlas.graph.checking import Unreadable, validate_paths
+    from govatlas.viz.validation_report import render_report
+
+    try:
+        outcome = validate_paths(list(paths), engine=engine, gaps=not no_gaps)
+    except Unreadable as error:
+        click.echo("The input cannot be read, nothing was checked:", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    write_report(render_report(outcome.findings, outcome.inputs, fmt), output)
+    if outcome.violations or (fail_on == "gaps" and outcome.gaps):
+        sys.exit(EXIT_DATA)
+
+
+@main.command()
+@click.option("--country", help="Only gaps of actors, places and instruments of this country "
+                                "(ISO code, e.g. FR).")
+@click.option("--city", "--territory", "territory", help="Only gaps in this territory.")
+@click.option("--gap", "gap_types", multiple=True,
+              type=click.Choice(["information", "capacity", "fiscal", "administrative",
+                                 "policy", "objective", "accountability", "participatory"]),
+              help="Only this gap type (repeatable).")
+@click.option("--format", "fmt", type=REPORT_CHOICE, default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def gaps(obj: Context, country: str | None, territory: str | None,
+         gap_types: tuple[str, ...], fmt: str, output: Path | None) -> None:
+    """The governance gaps the shapes find in the stored graph, with the sources' own diagnoses.
+
+    Each gap names its type (one of the OECD's eight), the actors and competence involved,
+    why it is a gap, and what the source documents say about the same gap there.
+    """
+    from govatlas.graph.validation import find_gaps, with_evidence
+    from govatlas.viz.validation_report import render_report
+
+    with obj.store() as stored:
+        store = stored.in_memory_copy()
+    if True:
+        findings = find_gaps(store, gap_types or None)
+        if country:
+            findings = [f for f in findings if f.country.upper() == country.upper()]
+        if territory:
+            findings = [f for f in findings if f.territory.casefold() == territory.casefold()
+                        or territory.casefold() in f.message.casefold()]
+        findings = with_evidence(store, findings)
+    scope = ", ".join(filter(None, [country, territory, *gap_types])) or "all data"
+    write_report(render_report(findings, [f"the stored graph ({scope})"], fmt), output)
+
+
 @main.command()
 @click.argument("key")
 @click.option("--documents", type=click.Path(exists=True, file_okay=False, path_type=Path),

@@ -163,6 +163,13 @@ class GraphStore:
                 known.links.add(iri[len(STATEMENT + "link/"):])
         return known
 
+    def in_memory_copy(self) -> GraphStore:
+        """The same graphs in an in-memory store: analysis queries run several times faster
+        there than on the on-disk database, and the copy takes a fraction of a second."""
+        copy = GraphStore.in_memory()
+        copy.store.bulk_extend(self.store.quads_for_pattern(None, None, None, None))
+        return copy
+
     # --- handing the graph to other tools --------------------------------------------------
     def dump(self, output: Path, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS,
              graph: str | None = None) -> None:
@@ -174,12 +181,17 @@ class GraphStore:
             triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
             ox.serialize(triples, output=str(output), format=rdf_format)
 
-    def to_rdflib(self, graphs: Iterable[str] | None = None):
-        """The union of ``graphs`` (all by default) as an rdflib Graph, for rdflib-only tools."""
+    def to_rdflib(self, graphs: Iterable[str] | None = None, oxigraph: bool = True):
+        """The union of ``graphs`` (all by default) as an rdflib Graph, for rdflib-only tools.
+
+        By default the copy is backed by Oxigraph through oxrdflib, so a tool such as pySHACL
+        keeps rdflib's API but its SPARQL queries run on Oxigraph; ``oxigraph=False`` gives
+        rdflib's own in-memory graph.
+        """
         import rdflib
 
         wanted = list(graphs) if graphs is not None else self.graphs()
-        result = rdflib.Graph()
+        result = rdflib.Graph(store="Oxigraph") if oxigraph else rdflib.Graph()
         for graph in wanted:
             data = ox.serialize(
                 (ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)),

@@ -280,6 +280,17 @@ class DatasetConverter:
     # --- the templates ---------------------------------------------------------------------
     def convert(self, tables: dict[str, Table]) -> list[ox.Quad]:
         """Check every table and return the dataset's quads, or raise :class:`DataError`."""
+        quads, problems = self.convert_collecting(tables)
+        if problems:
+            raise DataError(problems)
+        return quads
+
+    def convert_collecting(self, tables: dict[str, Table]) -> tuple[list[ox.Quad], list[Problem]]:
+        """The quads of every row that could be read, and the problems of the others.
+
+        A validator wants both: the problems to fix, and the rest of the data checked against
+        the shapes in the same run.
+        """
         if "sources" in tables:
             self.read_sources(tables["sources"])
         self.declare_ids(tables)
@@ -304,9 +315,7 @@ class DatasetConverter:
                 self.text(node, N(DCTERMS + "date"), row.get("year"))
                 if row.get("url"):
                     self.add(node, N(DCTERMS + "source"), ox.Literal(row.get("url")))
-        if self.problems:
-            raise DataError(self.problems)
-        return self.quads
+        return self.quads, self.problems
 
     def read_sources(self, table: Table) -> None:
         for row in table.rows:

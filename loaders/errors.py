@@ -6,7 +6,11 @@ of them at once instead of one per run. Nothing is written to the store while an
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_INPUT_MB = 1024
 
 
 @dataclass(frozen=True)
@@ -35,3 +39,19 @@ class DataError(Exception):
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
         noun = "problem" if len(problems) == 1 else "problems"
         super().__init__(f"{len(problems)} {noun} in the input, nothing was loaded:\n{shown}{more}")
+
+
+def check_size(path: Path, display: str) -> None:
+    """Refuse a file larger than ``$GOVATLAS_MAX_INPUT_MB`` (default 1024 MB) before reading.
+
+    A loader holds a dataset in memory to check it whole before writing it; a limit turns an
+    out-of-memory crash on a huge file into an error that says what to do.
+    """
+    limit_mb = float(os.environ.get("GOVATLAS_MAX_INPUT_MB", DEFAULT_MAX_INPUT_MB))
+    size_mb = path.stat().st_size / 1_000_000
+    if size_mb > limit_mb:
+        raise DataError([Problem(
+            display, None, None,
+            f"is {size_mb:,.0f} MB, more than the {limit_mb:,.0f} MB a single input may be",
+            "split it into several datasets (by region, say), or raise the limit with "
+            "GOVATLAS_MAX_INPUT_MB if this machine has the memory")])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import DataError, Problem
+from .errors import DataError, Problem, check_size
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -32,6 +32,7 @@ def read_rdf(path: Path, graph: str) -> list[ox.Quad]:
     """
     rdf_format = RDF_FORMATS[path.suffix.lower()]
     target = ox.NamedNode(graph)
+    check_size(path, str(path))
     if path.stat().st_size == 0:
         raise DataError([Problem(str(path), None, None, "is empty",
                                  "give a file with at least one triple")])

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, Problem
+from .errors import DataError, Problem, check_size
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,7 @@ def read_csv(path: Path, template: Template, display: str | None = None) -> Tabl
     file = display or str(path)
     table = Table(template, file)
     problems: list[Problem] = []
+    check_size(path, file)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -190,6 +191,7 @@ def read_xlsx_sheets(path: Path) -> dict[str, Table]:
     """Read every template sheet of an XLSX workbook; raise :class:`DataError` on problems."""
     from openpyxl import load_workbook
 
+    check_size(path, display_path(path))
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file

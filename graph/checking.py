@@ -1,0 +1,150 @@
+"""`govatlas validate`: check new country data against the templates and the shapes.
+
+The input (CSV folders, XLSX workbooks, Turtle or JSON-LD files) is loaded with the bundled
+ontology into a scratch in-memory store, never the user's store. Three things can come out:
+
+- the input cannot be read at all (missing file, broken CSV or Turtle syntax, missing columns):
+  :class:`Unreadable`, and nothing else is checked;
+- template problems (unknown codes, dangling ids, bad dates) and data-quality violations: errors
+  to fix, each with its file and row;
+- governance gaps: warnings and information, never errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from govatlas.loaders.dataset import DatasetConverter
+from govatlas.loaders.errors import DataError, Problem
+from govatlas.loaders.rdf_files import is_rdf_file, read_rdf
+from govatlas.loaders.reader import dataset_name
+from govatlas.loaders.tables import display_path, read_tables
+from govatlas.ontology.namespaces import DATASET_GRAPH
+from govatlas.ontology.vocabulary import vocabulary
+
+from .build import load_ontology
+from .store import GraphStore
+from .validation import (
+    Finding,
+    describe,
+    gap_shapes,
+    run_pyshacl,
+    run_store_shapes,
+    sort_findings,
+)
+
+ENGINES = ("store", "pyshacl")
+
+
+class Unreadable(Exception):
+    """The input cannot be read; ``problems`` say where."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass
+class Outcome:
+    """What validation found, sorted for reading."""
+
+    findings: list[Finding]
+    inputs: list[str]
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def gaps(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_gap]
+
+
+def load_inputs(paths: list[Path]) -> tuple[GraphStore, list[Problem], dict[str, Path]]:
+    """A scratch store with the ontology and every input; template problems are returned."""
+    store = GraphStore.in_memory()
+    load_ontology(store)
+    unreadable: list[Problem] = []
+    problems: list[Problem] = []
+    rdf_inputs: dict[str, Path] = {}
+    readable = []
+    for path in paths:
+        graph = DATASET_GRAPH + dataset_name(path)
+        try:
+            if not path.exists():
+                raise DataError([Problem(display_path(path), None, None, "does not exist",
+                                         "check the path")])
+            if is_rdf_file(path):
+                readable.append((graph, read_rdf(path, graph), []))
+                rdf_inputs[graph] = path
+            else:
+                readable.append((graph, None, read_tables(path)))
+        except DataError as error:
+            unreadable.extend(error.problems)
+    if unreadable:
+        raise Unreadable(unreadable)
+    # Tables are converted after every RDF input is in, so ids may refer across inputs.
+    for graph, quads, _ in readable:
+        if quads is not None:
+            store.replace_graph(graph, quads)
+    for graph, quads, tables in readable:
+        if quads is None:
+            converter = DatasetConverter(graph[len(DATASET_GRAPH):], graph, vocabulary(),
+                                         store.known_ids(exclude_graph=graph))
+            converted, found = converter.convert_collecting(tables)
+            store.replace_graph(graph, converted)
+            problems.extend(found)
+    return store, problems, rdf_inputs
+
+
+def template_findings(problems: list[Problem]) -> list[Finding]:
+    return [Finding(severity="Violation", gap=None, shape="template", shape_name="Template",
+                    focus=f"{problem.file}:{problem.line}" if problem.line else problem.file,
+                    message=(f"{problem.message}." + (f" Fix: {problem.fix}" if problem.fix
+                                                       else "")),
+                    path=problem.column, record=(f"{problem.file}:{problem.line}"
+                                                 if problem.line else problem.file))
+            for problem in problems]
+
+
+def locate_in_rdf(findings: list[Finding], rdf_inputs: dict[str, Path]) -> list[Finding]:
+    """For data read from Turtle or JSON-LD, the first line of the file naming the focus."""
+    if not rdf_inputs:
+        return findings
+    texts = {path: path.read_text(encoding="utf-8", errors="replace").splitlines()
+             for path in rdf_inputs.values()}
+    located = []
+    for finding in findings:
+        if finding.record or not finding.focus.startswith("http"):
+            located.append(finding)
+            continue
+        local = re.split(r"[/#]", finding.focus)[-1]
+        needles = (f"<{finding.focus}>", f":{local}", f'"{finding.focus}"')
+        record = ""
+        for path, lines in texts.items():
+            for number, line in enumerate(lines, start=1):
+                if any(needle in line for needle in needles):
+                    record = f"{display_path(path)}:{number}"
+                    break
+            if record:
+                break
+        located.append(replace(finding, record=record))
+    return located
+
+
+def validate_paths(paths: list[Path], engine: str = "store",
+                   gaps: bool = True) -> Outcome:
+    """Check ``paths`` together; :class:`Unreadable` if any cannot be read."""
+    store, problems, rdf_inputs = load_inputs(paths)
+    findings = template_findings(problems)
+    data = store.to_rdflib()
+    findings += run_pyshacl(data, "quality")
+    if gaps:
+        if engine == "pyshacl":
+            findings += run_pyshacl(data, "gaps")
+        else:
+            findings += run_store_shapes(store, gap_shapes())
+    described = locate_in_rdf(describe(store, findings), rdf_inputs)
+    return Outcome(sort_findings(described), [display_path(path) for path in paths])

@@ -1,0 +1,111 @@
+"""The SHACL shapes: data quality (SHACL core) and the eight governance gaps (SHACL-SPARQL).
+
+Shapes are Turtle files in ``ontology/shapes/``. This module reads them for pySHACL (as rdflib
+graphs) and reads the SPARQL constraints of the gap shapes into :class:`SparqlShape` objects, so
+they can also run directly on the store: each constraint once for all focus nodes, rather than
+once per focus node as a SHACL engine does (the remedy ``shared/PERFORMANCE.md`` names for the
+engines' quadratic growth). Every gap query names its own target pattern, so running it with
+``$this`` unbound gives the same rows as pre-binding it focus node by focus node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import SH
+
+from govatlas.ontology import SHAPES_DIR
+from govatlas.ontology.namespaces import GA
+
+GAPS_DIR = SHAPES_DIR / "gaps"
+DATA_QUALITY_FILE = SHAPES_DIR / "data-quality.ttl"
+PREFIXES_FILE = SHAPES_DIR / "prefixes.ttl"
+GAP_TYPES = ("information", "capacity", "fiscal", "administrative", "policy", "objective",
+             "accountability", "participatory")
+
+
+def gap_files() -> list[Path]:
+    return [GAPS_DIR / f"{name}.ttl" for name in GAP_TYPES]
+
+
+@cache
+def shapes_graph(which: str = "all") -> rdflib.Graph:
+    """The shapes as one rdflib graph: ``quality``, ``gaps`` or ``all``."""
+    files = [PREFIXES_FILE]
+    if which in ("quality", "all"):
+        files.append(DATA_QUALITY_FILE)
+    if which in ("gaps", "all"):
+        files.extend(gap_files())
+    graph = rdflib.Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@dataclass(frozen=True)
+class SparqlShape:
+    """A SPARQL-based node shape, ready to run on a SPARQL engine."""
+
+    iri: str
+    name: str
+    description: str
+    gap: str | None  # gap code, e.g. "information"; None for a data-quality shape
+    severity: str  # "Violation", "Warning" or "Info"
+    target_class: str
+    select: str
+    message: str
+    prefixes: dict[str, str]
+
+    def query(self) -> str:
+        head = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in self.prefixes.items())
+        return head + self.select
+
+
+def _prefixes(graph: rdflib.Graph, node) -> dict[str, str]:
+    found = {}
+    for declaration in graph.objects(node, SH.declare):
+        found[str(graph.value(declaration, SH.prefix))] = str(
+            graph.value(declaration, SH.namespace))
+    return found
+
+
+@cache
+def sparql_shapes(which: str = "all") -> tuple[SparqlShape, ...]:
+    """Every SPARQL-constrained node shape of ``which`` shapes, in file order of gap types."""
+    graph = shapes_graph(which)
+    shapes = []
+    for shape, constraint in graph.subject_objects(SH.sparql):
+        gap = graph.value(shape, rdflib.URIRef(GA + "gap"))
+        severity = graph.value(shape, SH.severity) or SH.Violation
+        shapes.append(SparqlShape(
+            iri=str(shape),
+            name=str(graph.value(shape, SH.name) or shape),
+            description=str(graph.value(shape, SH.description) or ""),
+            gap=str(gap).rsplit("/", 1)[-1] if gap else None,
+            severity=str(severity).rsplit("#", 1)[-1],
+            target_class=str(graph.value(shape, SH.targetClass)),
+            select=str(graph.value(constraint, SH.select)),
+            message=str(graph.value(constraint, SH.message) or ""),
+            prefixes=_prefixes(graph, graph.value(constraint, SH.prefixes)),
+        ))
+    order = {name: index for index, name in enumerate(GAP_TYPES)}
+    return tuple(sorted(shapes, key=lambda s: (order.get(s.gap or "", -1), s.iri)))
+
+
+def shape_gap(graph: rdflib.Graph, shape) -> str | None:
+    """The gap code a (possibly nested) shape reports, or None for a data-quality shape."""
+    gap = graph.value(shape, rdflib.URIRef(GA + "gap"))
+    return str(gap).rsplit("/", 1)[-1] if gap else None
+
+
+def shape_name(graph: rdflib.Graph, shape) -> str:
+    """The sh:name of a shape, or of the node shape a nested property shape belongs to."""
+    name = graph.value(shape, SH.name)
+    if name is None:
+        parent = graph.value(None, SH.property, shape)
+        if parent is not None:
+            name = graph.value(parent, SH.name)
+    return str(name) if name is not None else str(shape)

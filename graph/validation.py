@@ -1,0 +1,252 @@
+"""Validation: data-quality errors and governance gaps, found by SHACL, described for people.
+
+Two engines give the same findings:
+
+- ``pyshacl``, the reference SHACL engine, runs every shape on an rdflib copy of the graph;
+- ``store`` runs each gap shape's SPARQL constraint once on the Oxigraph store, for all focus
+  nodes at a time (see :mod:`govatlas.graph.shapes`), which is what makes `govatlas gaps` fast on
+  a whole country. Data-quality shapes (SHACL core) always run on pySHACL.
+
+Each finding is then described with what a person needs to act on it: the actor concerned, the
+gap type, the message, and the data file and row (or source document and lines) it comes from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import SH
+
+from govatlas.ontology.namespaces import GA, ONTOLOGY_GRAPH
+
+from .shapes import SparqlShape, shape_gap, shape_name, shapes_graph, sparql_shapes
+from .store import GraphStore
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, in the words and places a person can act on."""
+
+    severity: str
+    gap: str | None
+    shape: str
+    shape_name: str
+    focus: str
+    message: str
+    value: str | None = None
+    path: str | None = None
+    focus_label: str = ""
+    actor: str | None = None
+    actor_label: str = ""
+    record: str = ""
+    source: str = ""
+    locator: str = ""
+    country: str = ""
+    territory: str = ""
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def is_gap(self) -> bool:
+        return self.gap is not None
+
+    def key(self) -> tuple:
+        """What makes two findings the same, whichever engine found them."""
+        return (self.shape, self.focus, self.value or "", self.path or "")
+
+
+# --- the store engine ------------------------------------------------------------------------
+
+def _term_text(term) -> str:
+    if term is None:
+        return ""
+    return term.value
+
+
+def _fill(template: str, row: dict[str, object]) -> str:
+    def value(match: re.Match) -> str:
+        return _term_text(row.get(match[1]))
+
+    return re.sub(r"\{[?$](\w+)\}", value, template)
+
+
+def run_store_shapes(store: GraphStore, shapes: Iterable[SparqlShape]) -> list[Finding]:
+    """Run SPARQL shapes on the store, each once for all focus nodes."""
+    findings = []
+    for shape in shapes:
+        results = store.store.query(shape.query(), use_default_graph_as_union=True)
+        names = [variable.value for variable in results.variables]
+        for solution in results:
+            row = {name: solution[name] for name in names}
+            focus = row.get("this")
+            if focus is None:
+                continue
+            # SHACL: a node shape's result whose query binds no ?value has the focus as value
+            value = row.get("value") or focus
+            findings.append(Finding(
+                severity=shape.severity, gap=shape.gap, shape=shape.iri,
+                shape_name=shape.name, focus=focus.value,
+                message=_fill(shape.message, row), value=value.value))
+    return findings
+
+
+# --- the pySHACL engine ----------------------------------------------------------------------
+
+def run_pyshacl(data: rdflib.Graph, which: str = "all") -> list[Finding]:
+    """Run the shapes of ``which`` (quality, gaps, all) with pySHACL on ``data``.
+
+    ``data`` must hold the ontology and vocabularies as well as the dataset: shapes check codes
+    against their schemes. It is validated in place (no inference, so nothing is added): an
+    Oxigraph-backed graph (:meth:`GraphStore.to_rdflib`) keeps Oxigraph's query speed, which
+    pySHACL's own copy into rdflib's memory store would lose.
+    """
+    import pyshacl
+
+    shapes = shapes_graph(which)
+    _conforms, report, text = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        allow_infos=True, inplace=True)
+    if not isinstance(report, rdflib.Graph):
+        raise RuntimeError(f"pySHACL could not run the shapes: {text}")
+    findings = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        source_shape = report.value(result, SH.sourceShape)
+        severity = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        value = report.value(result, SH.value)
+        path = report.value(result, SH.resultPath)
+        messages = [str(m) for m in report.objects(result, SH.resultMessage)]
+        owner = _node_shape(shapes, source_shape)
+        findings.append(Finding(
+            severity=severity, gap=shape_gap(shapes, owner), shape=str(owner),
+            shape_name=shape_name(shapes, source_shape),
+            focus=str(report.value(result, SH.focusNode)),
+            message=messages[0] if messages else shape_name(shapes, source_shape),
+            value=str(value) if value is not None else None,
+            path=path.n3(shapes.namespace_manager) if isinstance(path, rdflib.URIRef) else None))
+    return findings
+
+
+def _node_shape(shapes: rdflib.Graph, shape):
+    """The named node shape a (blank) property shape belongs to, or the shape itself."""
+    if isinstance(shape, rdflib.BNode):
+        parent = shapes.value(None, SH.property, shape)
+        if parent is not None:
+            return parent
+    return shape
+
+
+# --- describing findings ---------------------------------------------------------------------
+
+DESCRIBE_QUERY = """
+SELECT ?label ?actor ?actorLabel ?record ?source ?locator ?country ?territory WHERE {
+  OPTIONAL { ?focus rdfs:label ?label }
+  OPTIONAL {
+    { ?focus ga:holder ?actor } UNION { ?focus ga:fromActor ?actor } UNION
+    { ?focus ga:owner ?actor } UNION { ?focus a ga:Actor . BIND(?focus AS ?actor) }
+    ?actor rdfs:label ?actorLabel }
+  OPTIONAL { ?focus prov:qualifiedDerivation ?d . ?d ga:record ?record ; ga:locator ?locator ;
+                                                     prov:entity/dcterms:identifier ?source }
+  OPTIONAL { { ?focus ga:country ?country } UNION { ?focus ga:holder/ga:country ?country }
+             UNION { ?focus ga:owner/ga:country ?country } }
+  OPTIONAL { { ?focus ga:territory/rdfs:label ?territory } UNION
+             { ?focus a ga:Territory ; rdfs:label ?territory } }
+} LIMIT 1
+"""
+
+
+def describe(store: GraphStore, findings: list[Finding]) -> list[Finding]:
+    """Add labels, the actor concerned and the record or source of each finding's focus."""
+    cache: dict[str, dict[str, str]] = {}
+    described = []
+    for finding in findings:
+        if finding.focus not in cache:
+            facts: dict[str, str] = {}
+            if finding.focus.startswith(("http://", "https://")):
+                try:
+                    rows = store.select(DESCRIBE_QUERY, {"focus": ox.NamedNode(finding.focus)})
+                except ValueError:
+                    rows = []
+                if rows:
+                    facts = {key: _term_text(term) for key, term in rows[0].items()}
+            cache[finding.focus] = facts
+        facts = cache[finding.focus]
+        described.append(replace(
+            finding, focus_label=facts.get("label", ""), actor=facts.get("actor") or None,
+            actor_label=facts.get("actorLabel", ""), record=facts.get("record", ""),
+            source=facts.get("source", ""), locator=facts.get("locator", ""),
+            country=facts.get("country", ""), territory=facts.get("territory", "")))
+    return described
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Severity first, then gap type, then actor, then message: the order reports use."""
+    order = {severity: index for index, severity in enumerate(SEVERITIES)}
+    return sorted(findings, key=lambda f: (order.get(f.severity, 9), f.gap or "",
+                                           "" if f.gap else f.shape_name,
+                                           f.actor_label or f.focus_label or f.focus, f.message))
+
+
+def gap_shapes(gaps: Iterable[str] | None = None) -> list[SparqlShape]:
+    wanted = set(gaps) if gaps else None
+    return [shape for shape in sparql_shapes("gaps") if wanted is None or shape.gap in wanted]
+
+
+def find_gaps(store: GraphStore, gaps: Iterable[str] | None = None) -> list[Finding]:
+    """Every gap the gap shapes find in the store, described and sorted."""
+    return sort_findings(describe(store, run_store_shapes(store, gap_shapes(gaps))))
+
+
+EVIDENCE_QUERY = """
+SELECT DISTINCT ?instrument ?gap ?effect ?about ?source ?locator ?actor ?territory WHERE {
+  ?e a ga:GapEvidence ; ga:instrument ?instrument ; ga:gap ?gap ; ga:gapEffect ?effect ;
+     ga:about ?about ; prov:qualifiedDerivation ?d .
+  ?d ga:locator ?locator ; prov:entity/dcterms:identifier ?source .
+  OPTIONAL { { ?instrument ga:owner ?actor }
+             UNION { ?l ga:instrument ?instrument ; ga:fromActor ?actor }
+             UNION { ?l ga:instrument ?instrument ; ga:toActor ?actor } }
+  OPTIONAL { ?instrument ga:territory/rdfs:label ?territory }
+}
+"""
+
+
+def with_evidence(store: GraphStore, findings: list[Finding]) -> list[Finding]:
+    """Attach what the sources say about the same gap for the same actor, instrument or place.
+
+    A gap the shapes find is a hypothesis; a source that diagnoses the same gap for an
+    instrument the actor takes part in (or for the same territory) is the evidence a reader
+    checks it against.
+    """
+    by_gap: dict[str, list[dict[str, str]]] = {}
+    for row in store.select(EVIDENCE_QUERY):
+        fact = {key: _term_text(value) for key, value in row.items()}
+        by_gap.setdefault(fact["gap"].rsplit("/", 1)[-1], []).append(fact)
+    result = []
+    for finding in findings:
+        lines = []
+        for fact in by_gap.get(finding.gap or "", []):
+            related = (fact["instrument"] == finding.focus
+                       or (finding.actor and fact["actor"] == finding.actor)
+                       or (finding.territory and fact["territory"] == finding.territory))
+            if related:
+                effect = fact["effect"].rsplit("/", 1)[-1]
+                line = f"{effect}: {fact['about']} ({fact['source']} lines {fact['locator']})"
+                if line not in lines:
+                    lines.append(line)
+        result.append(replace(finding, evidence=tuple(lines)))
+    return result
+
+
+def rdflib_graph_with_ontology(store: GraphStore) -> rdflib.Graph:
+    graphs = store.graphs()
+    if ONTOLOGY_GRAPH not in graphs:
+        raise ValueError("the store holds no ontology")
+    return store.to_rdflib(graphs)
+
+
+__all__ = ["GA", "SEVERITIES", "Finding", "describe", "find_gaps", "gap_shapes",
+           "rdflib_graph_with_ontology", "run_pyshacl", "run_store_shapes", "sort_findings"]

@@ -1,0 +1,213 @@
+"""Validation findings for people (terminal, Markdown, HTML) and for machines (JSON, the SHACL
+report graph in Turtle, JUnit XML for a data repository's CI).
+
+People read findings grouped by severity, then gap type, then actor, each with the data row or
+source lines it comes from; every value from the data is escaped in HTML and XML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from itertools import groupby
+from xml.sax.saxutils import escape, quoteattr
+
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from govatlas.graph.validation import SEVERITIES, Finding
+from govatlas.ontology.namespaces import GAP
+
+REPORT_FORMATS = ("table", "md", "html", "json", "ttl", "junit")
+SEVERITY_TITLES = {"Violation": "Errors (data to fix)", "Warning": "Governance gaps (warnings)",
+                   "Info": "Governance gaps (for information)"}
+
+
+def _group_title(finding: Finding) -> str:
+    return f"{finding.gap.capitalize()} gap" if finding.gap else finding.shape_name
+
+
+def _where(finding: Finding) -> str:
+    if finding.record:
+        place = finding.record
+        if finding.source:
+            place += f" ({finding.source} lines {finding.locator})"
+        return place
+    return finding.focus
+
+
+def _grouped(findings: list[Finding]):
+    for severity in SEVERITIES:
+        in_severity = [f for f in findings if f.severity == severity]
+        if not in_severity:
+            continue
+        groups = []
+        for title, items in groupby(in_severity, key=_group_title):
+            by_actor = defaultdict(list)
+            for item in items:
+                by_actor[item.actor_label or item.focus_label or item.focus].append(item)
+            groups.append((title, by_actor))
+        yield severity, groups
+
+
+def summary(findings: list[Finding]) -> str:
+    counts = {severity: sum(1 for f in findings if f.severity == severity)
+              for severity in SEVERITIES}
+    return (f"{counts['Violation']} error(s), {counts['Warning']} gap warning(s), "
+            f"{counts['Info']} gap note(s)")
+
+
+def render_text(findings: list[Finding], inputs: list[str]) -> str:
+    lines = [f"Validation of {', '.join(inputs)}: {summary(findings)}", ""]
+    for severity, groups in _grouped(findings):
+        lines.append(f"== {SEVERITY_TITLES[severity]} ==")
+        for title, by_actor in groups:
+            lines.append(f"-- {title} --")
+            for actor, items in by_actor.items():
+                lines.append(f"  {actor}")
+                for item in items:
+                    column = f" [{item.path}]" if item.path else ""
+                    lines.append(f"    - {item.message}{column}")
+                    lines.append(f"      at {_where(item)}")
+                    lines.extend(f"      source says: {fact}" for fact in item.evidence)
+        lines.append("")
+    if not findings:
+        lines.append("No errors and no gaps found.")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(findings: list[Finding], inputs: list[str]) -> str:
+    def md(text: str) -> str:
+        return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+    lines = [f"# Validation of {md(', '.join(inputs))}", "", f"**{summary(findings)}**", ""]
+    for severity, groups in _grouped(findings):
+        lines += [f"## {SEVERITY_TITLES[severity]}", ""]
+        for title, by_actor in groups:
+            lines += [f"### {md(title)}", ""]
+            for actor, items in by_actor.items():
+                lines.append(f"- **{md(actor)}**")
+                for item in items:
+                    lines.append(f"  - {md(item.message)} — `{md(_where(item))}`")
+                    lines.extend(f"    - *source says:* {md(fact)}" for fact in item.evidence)
+            lines.append("")
+    if not findings:
+        lines.append("No errors and no gaps found.")
+    return "\n".join(lines) + "\n"
+
+
+def render_html(findings: list[Finding], inputs: list[str]) -> str:
+    parts = [f"<h1>Validation of {html.escape(', '.join(inputs))}</h1>",
+             f"<p class='summary'>{html.escape(summary(findings))}</p>"]
+    for severity, groups in _grouped(findings):
+        parts.append(f"<section class='{severity.lower()}'><h2>"
+                     f"{html.escape(SEVERITY_TITLES[severity])}</h2>")
+        for title, by_actor in groups:
+            parts.append(f"<h3>{html.escape(title)}</h3><dl>")
+            for actor, items in by_actor.items():
+                parts.append(f"<dt>{html.escape(actor)}</dt>")
+                for item in items:
+                    evidence = "".join(f"<br><em>source says:</em> {html.escape(fact)}"
+                                       for fact in item.evidence)
+                    parts.append(f"<dd>{html.escape(item.message)}<br><code>"
+                                 f"{html.escape(_where(item))}</code>{evidence}</dd>")
+            parts.append("</dl>")
+        parts.append("</section>")
+    if not findings:
+        parts.append("<p>No errors and no gaps found.</p>")
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>govatlas validation report</title><style>"
+            "body{font-family:sans-serif;max-width:60em;margin:auto}"
+            ".violation h2{color:#a00}.warning h2{color:#a60}.info h2{color:#06a}"
+            "dt{font-weight:bold;margin-top:.6em}dd{margin:.2em 0 .4em 1.5em}"
+            "code{color:#555;font-size:90%}</style></head><body>"
+            + "".join(parts) + "</body></html>\n")
+
+
+def as_dicts(findings: list[Finding]) -> list[dict]:
+    return [{"severity": f.severity, "gap": f.gap, "shape": f.shape, "shape_name": f.shape_name,
+             "focus": f.focus, "focus_label": f.focus_label, "actor": f.actor,
+             "actor_label": f.actor_label, "value": f.value, "path": f.path,
+             "message": f.message, "record": f.record, "source": f.source,
+             "locator": f.locator, "country": f.country, "territory": f.territory,
+             "evidence": list(f.evidence)} for f in findings]
+
+
+def render_json(findings: list[Finding], inputs: list[str]) -> str:
+    counts = {severity.lower(): sum(1 for f in findings if f.severity == severity)
+              for severity in SEVERITIES}
+    return json.dumps({"inputs": inputs, "conforms": counts["violation"] == 0,
+                       "counts": counts, "findings": as_dicts(findings)},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+def report_graph(findings: list[Finding]) -> rdflib.Graph:
+    """The standard SHACL validation report (sh:ValidationReport) for the findings."""
+    graph = rdflib.Graph()
+    graph.bind("sh", SH)
+    graph.bind("gap", GAP)
+    report = rdflib.BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, rdflib.Literal(
+        not any(f.severity == "Violation" for f in findings))))
+    for finding in findings:
+        result = rdflib.BNode()
+        graph.add((report, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        graph.add((result, SH.resultSeverity, SH[finding.severity]))
+        focus = (rdflib.URIRef(finding.focus) if finding.focus.startswith("http")
+                 else rdflib.Literal(finding.focus))
+        graph.add((result, SH.focusNode, focus))
+        graph.add((result, SH.resultMessage, rdflib.Literal(finding.message)))
+        if finding.shape.startswith("http"):
+            graph.add((result, SH.sourceShape, rdflib.URIRef(finding.shape)))
+        if finding.value:
+            value = (rdflib.URIRef(finding.value) if finding.value.startswith("http")
+                     else rdflib.Literal(finding.value))
+            graph.add((result, SH.value, value))
+        if finding.gap:
+            graph.add((result, rdflib.URIRef("https://w3id.org/govatlas/ontology#gap"),
+                       rdflib.URIRef(GAP + finding.gap)))
+    return graph
+
+
+def render_junit(findings: list[Finding], inputs: list[str]) -> str:
+    """JUnit XML: one test case per shape and focus; violations fail, gaps are skipped notes."""
+    cases = []
+    for finding in findings:
+        name = quoteattr(f"{finding.focus_label or finding.focus}")
+        classname = quoteattr(f"govatlas.{(finding.gap or 'data-quality')}")
+        body = escape(f"{finding.message} at {_where(finding)}")
+        if finding.severity == "Violation":
+            cases.append(f"  <testcase classname={classname} name={name}>"
+                         f"<failure message={quoteattr(finding.message)}>{body}</failure>"
+                         "</testcase>")
+        else:
+            cases.append(f"  <testcase classname={classname} name={name}>"
+                         f"<skipped message={quoteattr(finding.severity + ': ' + finding.message)}"
+                         f"/></testcase>")
+    failures = sum(1 for f in findings if f.severity == "Violation")
+    skipped = len(findings) - failures
+    header = (f'<testsuite name={quoteattr("govatlas validate " + " ".join(inputs))} '
+              f'tests="{max(len(findings), 1)}" failures="{failures}" skipped="{skipped}">')
+    if not findings:
+        cases.append('  <testcase classname="govatlas" name="no errors and no gaps"/>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' + header + "\n"
+            + "\n".join(cases) + "\n</testsuite>\n</testsuites>\n")
+
+
+def render_report(findings: list[Finding], inputs: list[str], fmt: str) -> str:
+    if fmt == "table":
+        return render_text(findings, inputs)
+    if fmt == "md":
+        return render_markdown(findings, inputs)
+    if fmt == "html":
+        return render_html(findings, inputs)
+    if fmt == "json":
+        return render_json(findings, inputs)
+    if fmt == "ttl":
+        return report_graph(findings).serialize(format="turtle")
+    if fmt == "junit":
+        return render_junit(findings, inputs)
+    raise ValueError(f"unknown format '{fmt}': use one of {', '.join(REPORT_FORMATS)}")
