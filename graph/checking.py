@@ -147,4 +147,8 @@ def validate_paths(paths: list[Path], engine: str = "store",
         else:
             findings += run_store_shapes(store, gap_shapes())
     described = locate_in_rdf(describe(store, findings), rdf_inputs)
+    # A row the template check refused also breaks a shape; its template message says more.
+    refused = {f.record for f in described if f.shape == "template"}
+    described = [f for f in described if f.shape == "template" or f.is_gap
+                 or f.record not in refused]
     return Outcome(sort_findings(described), [display_path(path) for path in paths])

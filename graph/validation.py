@@ -176,10 +176,14 @@ def describe(store: GraphStore, findings: list[Finding]) -> list[Finding]:
             cache[finding.focus] = facts
         facts = cache[finding.focus]
         described.append(replace(
-            finding, focus_label=facts.get("label", ""), actor=facts.get("actor") or None,
-            actor_label=facts.get("actorLabel", ""), record=facts.get("record", ""),
-            source=facts.get("source", ""), locator=facts.get("locator", ""),
-            country=facts.get("country", ""), territory=facts.get("territory", "")))
+            finding, focus_label=facts.get("label") or finding.focus_label,
+            actor=facts.get("actor") or finding.actor,
+            actor_label=facts.get("actorLabel") or finding.actor_label,
+            record=facts.get("record") or finding.record,
+            source=facts.get("source") or finding.source,
+            locator=facts.get("locator") or finding.locator,
+            country=facts.get("country") or finding.country,
+            territory=facts.get("territory") or finding.territory))
     return described
 
 

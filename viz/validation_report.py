@@ -32,7 +32,8 @@ def _where(finding: Finding) -> str:
     if finding.record:
         place = finding.record
         if finding.source:
-            place += f" ({finding.source} lines {finding.locator})"
+            lines = "lines " if finding.locator[:1].isdigit() else ""
+            place += f" ({finding.source} {lines}{finding.locator})"
         return place
     return finding.focus
 
