@@ -295,6 +295,67 @@ def gaps(obj: Context, country: str | None, territory: str | None,
     write_report(render_report(findings, [f"the stored graph ({scope})"], fmt), output)
 
 
+def parse_params(_ctx, _param, values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"'{item}' is not NAME=VALUE")
+        params[name.strip()] = value
+    return params
+
+
+@main.command()
+@click.argument("spec", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the library's queries.")
+@click.option("--param", "params", multiple=True, callback=parse_params,
+              help="NAME=VALUE, bound as an RDF term of the parameter's type (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "ttl",
+                                                     "nt", "jsonld"]),
+              default="table", show_default=True)
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="Stop the query after this many seconds.")
+@click.pass_obj
+def query(obj: Context, spec: str | None, list_queries: bool, params: dict[str, str],
+          fmt: str, timeout: float) -> None:
+    """Run a library query (NAME), a query file (FILE.rq) or standard input (-).
+
+    Parameters are bound as RDF terms, never pasted into the query text. csv, tsv, json and xml
+    are the SPARQL 1.1 results formats; ttl, nt and jsonld are for CONSTRUCT and DESCRIBE.
+    """
+    from govatlas.queries.library import QueryError, load_library, resolve_query
+    from govatlas.queries.runner import run_query, short
+    from govatlas.viz.tables import render_rows
+
+    library = load_library()
+    if list_queries or not spec:
+        rows = [(name, q.title, ", ".join(p.name for p in q.parameters))
+                for name, q in library.items()]
+        click.echo(render_rows(("name", "title", "parameters"), rows,
+                               "table" if fmt == "table" else "csv"), nl=False)
+        return
+    try:
+        chosen = resolve_query(spec, library,
+                               click.get_text_stream("stdin").read() if spec == "-" else None)
+        with obj.store() as stored:
+            store = stored.in_memory_copy()
+        result = run_query(store, chosen, params, timeout=timeout)
+        if fmt == "table":
+            if result.kind == "ASK":
+                click.echo("yes" if result.boolean else "no")
+            elif result.kind in ("CONSTRUCT", "DESCRIBE"):
+                click.echo(result.serialize("ttl").decode(), nl=False)
+            else:
+                click.echo(render_rows(result.variables,
+                                       [[short(term) for term in row] for row in result.rows],
+                                       "table", title=chosen.title), nl=False)
+                click.echo(f"{len(result.rows)} row(s)")
+        else:
+            click.echo(result.serialize(fmt).decode(), nl=False)
+    except QueryError as error:
+        fail(f"Query error: {error}", EXIT_DATA)
+
+
 @main.command()
 @click.argument("key")
 @click.option("--documents", type=click.Path(exists=True, file_okay=False, path_type=Path),

@@ -213,10 +213,13 @@ def bind(query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None) -> s
         return query
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(term) for term in bindings.values())
-    match = re.search(r"WHERE\s*\{", query, flags=re.IGNORECASE)
+    # Comment lines are masked so a "WHERE {" inside a comment is not taken for the group.
+    masked = re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group(0)), query)
+    match = re.search(r"WHERE\s*\{", masked, flags=re.IGNORECASE)
     if match is None:
         raise ValueError("a query with bindings needs a WHERE { ... } group")
-    return f"{query[:match.end()]}\n  VALUES ({names}) {{ ({terms}) }}\n{query[match.end():]}"
+    # Inserted on the same line, so line numbers in error messages stay the user's.
+    return f"{query[:match.end()]} VALUES ({names}) {{ ({terms}) }} {query[match.end():]}"
 
 
 def open_store(path: Path | None = None, read_only: bool = True) -> GraphStore:
