@@ -357,6 +357,58 @@ def query(obj: Context, spec: str | None, list_queries: bool, params: dict[str, 
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--timeout", default=30.0, show_default=True, type=float,
+              help="Seconds a query may run.")
+@click.option("--max-rows", default=10_000, show_default=True, type=int,
+              help="Largest result returned.")
+@click.pass_obj
+def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int) -> None:
+    """A read-only SPARQL 1.1 endpoint (and a query page) over the stored graph."""
+    from govatlas.queries.endpoint import serve as make_server
+
+    with obj.store() as stored:
+        store = stored.in_memory_copy()
+    server = make_server(store, host, port, timeout, max_rows)
+    click.echo(f"SPARQL endpoint at http://{host}:{server.server_port}/sparql, query page at "
+               f"http://{host}:{server.server_port}/ (Ctrl-C stops it)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@main.command()
+@click.argument("store_url")
+@click.option("--user", envvar="GOVATLAS_PUSH_USER", help="User name (or $GOVATLAS_PUSH_USER).")
+@click.option("--password", envvar="GOVATLAS_PUSH_PASSWORD", hide_input=True,
+              help="Password (or $GOVATLAS_PUSH_PASSWORD); never printed.")
+@click.pass_obj
+def push(obj: Context, store_url: str, user: str | None, password: str | None) -> None:
+    """Upload the graph to a triple store (SPARQL 1.1 Graph Store HTTP Protocol).
+
+    STORE_URL is the store's graph-store endpoint, e.g. http://localhost:7878/store for an
+    Oxigraph server or http://localhost:3030/ds/data for Fuseki. Each named graph (ontology,
+    datasets) is replaced whole, so pushing again leaves one copy.
+    """
+    from govatlas.loaders.graph_store_protocol import PushError
+    from govatlas.loaders.graph_store_protocol import push as push_graphs
+
+    with obj.store() as store:
+        try:
+            pushed = push_graphs(store, store_url, user, password)
+        except PushError as error:
+            fail(str(error), EXIT_STORE)
+    for item in pushed:
+        click.echo(f"{item.graph}: {item.triples} triples (HTTP {item.status})")
+    click.echo(f"Pushed {len(pushed)} graphs, {sum(i.triples for i in pushed)} triples.")
+
+
+@main.command()
 @click.argument("key")
 @click.option("--documents", type=click.Path(exists=True, file_okay=False, path_type=Path),
               envvar="GOVATLAS_DOCUMENTS",
