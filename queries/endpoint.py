@@ -155,7 +155,7 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
             except QueryError as error:
                 message = str(error)
                 status = (HTTPStatus.SERVICE_UNAVAILABLE if "longer than" in message
-                          else HTTPStatus.PAYLOAD_TOO_LARGE if "more than" in message
+                          else HTTPStatus.REQUEST_ENTITY_TOO_LARGE if "more than" in message
                           else HTTPStatus.BAD_REQUEST)
                 self.send_text(status, message)
                 return
