@@ -196,6 +196,31 @@ class DatasetConverter:
             self.add(node, N(DCTERMS + "identifier"), ox.Literal(source))
         return node
 
+    def statement(self, row: Row, kind: str, columns: tuple[str, ...], rdf_class: str
+                  ) -> ox.NamedNode | None:
+        """A statement node named by a digest of its content; None if the row repeats one."""
+        node = N(STATEMENT + f"{kind}/" + digest(*(row.get(column) for column in columns)))
+        if not self.new_statement(row, node):
+            return None
+        self.add(node, TYPE, ga(rdf_class))
+        return node
+
+    def set_code(self, node: ox.NamedNode, predicate: str, row: Row, column: str,
+                 list_name: str) -> None:
+        """``node predicate <concept>`` for the code in ``column``, if it is a valid code."""
+        concept = self.code(row, column, list_name)
+        if concept is not None:
+            self.add(node, ga(predicate), concept)
+
+    def set_country(self, node: ox.NamedNode, row: Row) -> str:
+        country = row.get("country")
+        if country and not COUNTRY_PATTERN.match(country):
+            self.problem(row, "country", f"'{country}' is not a country code",
+                         "use the ISO 3166-1 alpha-2 code in capitals (FR, AT), EU or INT")
+        elif country:
+            self.add(node, ga("country"), ox.Literal(country))
+        return country
+
     def new_statement(self, row: Row, node: ox.NamedNode) -> bool:
         """False, with a problem, when an identical row was already read."""
         first = self.statements.get(node.value)
@@ -365,12 +390,7 @@ class DatasetConverter:
             level_node = self.code(row, "level", "level", level)
             if level_node is not None:
                 self.add(node, ga("level"), level_node)
-        country = row.get("country")
-        if country and not COUNTRY_PATTERN.match(country):
-            self.problem(row, "country", f"'{country}' is not a country code",
-                         "use the ISO 3166-1 alpha-2 code in capitals (FR, AT), EU or INT")
-        elif country:
-            self.add(node, ga("country"), ox.Literal(country))
+        country = self.set_country(node, row)
         parent = self.actor_ref(row, "parent")
         if parent is not None:
             if parent.value == node.value:
@@ -412,15 +432,8 @@ class DatasetConverter:
         self.text(node, PREF_LABEL, row.get("label"))
         for alt in filter(None, (part.strip() for part in row.get("alt_labels").split("|"))):
             self.add(node, ALT_LABEL, ox.Literal(alt))
-        kind = self.code(row, "type", "instrument type")
-        if kind is not None:
-            self.add(node, ga("instrumentType"), kind)
-        country = row.get("country")
-        if country and not COUNTRY_PATTERN.match(country):
-            self.problem(row, "country", f"'{country}' is not a country code",
-                         "use the ISO 3166-1 alpha-2 code in capitals (FR, AT), EU or INT")
-        elif country:
-            self.add(node, ga("country"), ox.Literal(country))
+        self.set_code(node, "instrumentType", row, "type", "instrument type")
+        country = self.set_country(node, row)
         if row.get("territory"):
             self.add(node, ga("territory"), self.territory(row.get("territory"), country))
         predecessor = self.instrument_ref(row, "succeeds")
@@ -433,31 +446,23 @@ class DatasetConverter:
             target = self.instrument_ref(row, "aligns", aligned)
             if target is not None:
                 self.add(node, ga("aligns"), target)
-        status = self.code(row, "status", "status")
-        if status is not None:
-            self.add(node, ga("status"), status)
+        self.set_code(node, "status", row, "status", "status")
         self.period(row, node)
         self.text(node, ga("note"), row.get("note"))
         self.provenance(row, node)
 
     def allocation(self, row: Row) -> None:
         self.required(row, "holder", "competence", "level")
-        content = [row.get(column) for column in ("holder", "competence", "level", "qualifier",
-                                                  "valid_from", "valid_until", "note",
-                                                  "stated_as", "source", "locator")]
-        node = N(STATEMENT + "allocation/" + digest(*content))
-        if not self.new_statement(row, node):
+        node = self.statement(row, "allocation", (
+            "holder", "competence", "level", "qualifier", "valid_from", "valid_until", "note",
+            "stated_as", "source", "locator"), "CompetenceAllocation")
+        if node is None:
             return
-        self.add(node, TYPE, ga("CompetenceAllocation"))
         holder = self.actor_ref(row, "holder")
         if holder is not None:
             self.add(node, ga("holder"), holder)
-        competence = self.code(row, "competence", "competence")
-        if competence is not None:
-            self.add(node, ga("competence"), competence)
-        level = self.code(row, "level", "level")
-        if level is not None:
-            self.add(node, ga("level"), level)
+        self.set_code(node, "competence", row, "competence", "competence")
+        self.set_code(node, "level", row, "level", "level")
         territory = row.get("territory")
         if not territory and row.get("holder") in self.actors:
             territory = self.actors[row.get("holder")][1].get("territory")
@@ -494,27 +499,21 @@ class DatasetConverter:
         if row.get("from_actor") and row.get("from_actor") == row.get("to_actor"):
             self.problem(row, "to_actor", "a link cannot go from an actor to itself",
                          "name two different actors")
-        link_type = self.code(row, "type", "link type")
-        if link_type is not None:
-            self.add(node, ga("linkType"), link_type)
+        self.set_code(node, "linkType", row, "type", "link type")
         instrument = self.instrument_ref(row, "instrument")
         if instrument is not None:
             self.add(node, ga("instrument"), instrument)
-        status = self.code(row, "status", "status")
-        if status is not None:
-            self.add(node, ga("status"), status)
+        self.set_code(node, "status", row, "status", "status")
         self.text(node, ga("note"), row.get("note"))
         self.period(row, node)
         self.provenance(row, node)
 
     def quantity(self, row: Row) -> None:
         self.required(row, "subject", "kind", "value", "about")
-        content = [row.get(column) for column in ("subject", "kind", "value", "unit", "year",
-                                                  "about", "source", "locator")]
-        node = N(STATEMENT + "quantity/" + digest(*content))
-        if not self.new_statement(row, node):
+        node = self.statement(row, "quantity", ("subject", "kind", "value", "unit", "year",
+                                                "about", "source", "locator"), "Quantity")
+        if node is None:
             return
-        self.add(node, TYPE, ga("Quantity"))
         subject_id = row.get("subject")
         if subject_id in self.actors or subject_id in self.known.actors:
             self.add(node, ga("subject"), N(ACTOR + subject_id))
@@ -569,20 +568,14 @@ class DatasetConverter:
 
     def gap_evidence(self, row: Row) -> None:
         self.required(row, "instrument", "gap", "effect", "about")
-        content = [row.get(column) for column in ("instrument", "gap", "effect", "about",
-                                                  "source", "locator")]
-        node = N(STATEMENT + "gap-evidence/" + digest(*content))
-        if not self.new_statement(row, node):
+        node = self.statement(row, "gap-evidence", ("instrument", "gap", "effect", "about",
+                                                    "source", "locator"), "GapEvidence")
+        if node is None:
             return
-        self.add(node, TYPE, ga("GapEvidence"))
         instrument = self.instrument_ref(row, "instrument")
         if instrument is not None:
             self.add(node, ga("instrument"), instrument)
-        gap = self.code(row, "gap", "gap")
-        if gap is not None:
-            self.add(node, ga("gap"), gap)
-        effect = self.code(row, "effect", "gap effect")
-        if effect is not None:
-            self.add(node, ga("gapEffect"), effect)
+        self.set_code(node, "gap", row, "gap", "gap")
+        self.set_code(node, "gapEffect", row, "effect", "gap effect")
         self.text(node, ga("about"), row.get("about"))
         self.provenance(row, node)
