@@ -31,6 +31,8 @@ from govatlas.ontology.namespaces import (
 )
 
 DEFAULT_STORE = Path(".govatlas") / "store"
+#: a new graph with more quads than this is bulk-loaded into an on-disk store
+BULK_THRESHOLD = 50_000
 
 
 def default_store_path() -> Path:
@@ -81,7 +83,18 @@ class GraphStore:
         """
         node = ox.NamedNode(graph)
         if not self.store.contains_named_graph(node):
-            self.store.extend(quads)
+            if self.path is None or len(quads) < BULK_THRESHOLD:
+                self.store.extend(quads)
+            else:
+                # Bulk loading skips the transaction (4x faster on disk for a million quads);
+                # the graph is new, so undoing a failure means removing it, and nothing that
+                # was stored before is touched.
+                try:
+                    self.store.bulk_extend(quads)
+                    self.store.flush()
+                except BaseException:
+                    self.store.remove_graph(node)
+                    raise
             if not quads:
                 self.store.add_graph(node)
             return

@@ -60,6 +60,11 @@ class Parameter:
                 return ox.Literal(str(Decimal(value)), datatype=ox.NamedNode(XSD + "decimal"))
             if self.type.startswith("code:"):
                 list_name = self.type[5:].replace("-", " ")
+                if list_name not in vocabulary().lists:
+                    known = ", ".join("code:" + name.replace(" ", "-")
+                                      for name in vocabulary().lists)
+                    raise QueryError(f"parameter '{self.name}' has an unknown code list "
+                                     f"'{self.type}': use one of {known}")
                 return ox.NamedNode(vocabulary().resolve(list_name, value).iri)
         except UnknownCode as error:
             hint = f": did you mean '{error.suggestion}'?" if error.suggestion else ""
@@ -133,6 +138,13 @@ def parse_query(text: str, name: str, path: Path | None = None) -> LibraryQuery:
         elif key in ("title", "answers", "example"):
             header[key] = value
     body = "\n".join(line for line in text.splitlines() if not line.strip().startswith("#"))
+    for parameter in parameters:
+        if not re.search(rf"[?$]{parameter.name}\b", body):
+            raise QueryError(f"{path or name}: the parameter '{parameter.name}' is not a "
+                             f"variable of the query: use ?{parameter.name} in it")
+        if parameter.type not in TYPES and not parameter.type.startswith("code:"):
+            raise QueryError(f"{path or name}: parameter '{parameter.name}' has an unknown "
+                             f"type '{parameter.type}': use {', '.join(TYPES)} or code:LIST")
     kind_match = re.search(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", body, re.IGNORECASE)
     return LibraryQuery(
         name=name,

@@ -50,20 +50,80 @@ class QueryResult:
         if fmt not in RESULT_FORMATS:
             raise QueryError(f"a {self.kind} query gives solutions: use --format table, csv, "
                              "tsv, json or xml")
-        return _solutions(self).serialize(format=RESULT_FORMATS[fmt])
+        return _serialize_solutions(self, fmt)
 
 
-def _solutions(result: QueryResult):
-    """A pyoxigraph results object for ``result`` (rebuilt, since results are one-shot)."""
-    store = ox.Store()
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    item = {"type": "literal", "value": term.value}
+    if term.language:
+        item["xml:lang"] = term.language
+    elif term.datatype.value != XSD + "string":
+        item["datatype"] = term.datatype.value
+    return item
+
+
+def _xml_term(term) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD + "string":
+        return (f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}"
+                "</literal>")
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _serialize_solutions(result: QueryResult, fmt: str) -> bytes:
+    """SPARQL 1.1 results in JSON, XML, CSV or TSV, written from the W3C specifications (the
+    rows may hold blank nodes, which a rebuilt query could not)."""
+    import csv
+    import io
+    import json
+
+    if fmt == "json":
+        if result.kind == "ASK":
+            return json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode()
+        bindings = [{name: _json_term(term) for name, term in zip(result.variables, row,
+                                                                    strict=True)
+                     if term is not None} for row in result.rows]
+        return json.dumps({"head": {"vars": result.variables},
+                           "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+    if fmt == "xml":
+        head = "".join(f'<variable name="{name}"/>' for name in result.variables)
+        if result.kind == "ASK":
+            body = f"<boolean>{'true' if result.boolean else 'false'}</boolean>"
+        else:
+            rows = "".join(
+                "<result>" + "".join(f'<binding name="{name}">{_xml_term(term)}</binding>'
+                                     for name, term in zip(result.variables, row, strict=True)
+                                     if term is not None) + "</result>"
+                for row in result.rows)
+            body = f"<results>{rows}</results>"
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head>{head}</head>{body}</sparql>\n").encode()
     if result.kind == "ASK":
-        return store.query("ASK { }" if result.boolean else "ASK { FILTER(false) }")
-    if not result.variables:
-        return store.query("SELECT * WHERE { FILTER(false) }")
-    names = " ".join(f"?{name}" for name in result.variables)
-    rows = " ".join("(" + " ".join("UNDEF" if term is None else str(term) for term in row) + ")"
-                    for row in result.rows)
-    return store.query(f"SELECT {names} WHERE {{ VALUES ({names}) {{ {rows} }} }}")
+        return (b"true\n" if result.boolean else b"false\n")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow(["" if term is None else
+                             (f"_:{term.value}" if isinstance(term, ox.BlankNode)
+                              else term.value) for term in row])
+        return buffer.getvalue().encode()
+    lines = ["\t".join(f"?{name}" for name in result.variables)]
+    lines += ["\t".join("" if term is None else str(term) for term in row)
+              for row in result.rows]
+    return ("\n".join(lines) + "\n").encode()
 
 
 def prepared_text(query: LibraryQuery, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
