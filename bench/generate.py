@@ -133,7 +133,8 @@ def generate(actors: int, seed: int = 7, gap_share: float = 0.05) -> Country:
     ngo_ids = [country.actor(f"xx-ngo-{n}", f"Association {n}", "ngo", "local")
                for n in range(ngos)]
     migrant_ids = [country.actor(f"xx-migrants-{m}", f"Migrant association {m}",
-                                 "migrant-association", "local") for m in range(migrant_associations)]
+                                 "migrant-association", "local")
+                   for m in range(migrant_associations)]
     employer_ids = [country.actor(f"xx-employer-{e}", f"Employer {e}", "employer", "local")
                     for e in range(employers)]
 

@@ -409,6 +409,92 @@ def push(obj: Context, store_url: str, user: str | None, password: str | None) -
 
 
 @main.command()
+@click.option("--city", "--territory", "territory", help="Analyse this territory.")
+@click.option("--country", help="Analyse this country (ISO code).")
+@click.option("--as-of", callback=parse_day, help="The graph as it stood on this date.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]),
+              default="table", show_default=True)
+@click.option("--add-link", nargs=3, metavar="FROM TO TYPE",
+              help="What if this link existed: show what it changes (actor ids, link type).")
+@click.option("--write", is_flag=True,
+              help="Store the results in the graph (named graph .../graph/analysis), for SPARQL.")
+@click.option("--top", default=10, show_default=True, help="Actors listed per ranking.")
+@click.pass_obj
+def analyze(obj: Context, territory: str | None, country: str | None, as_of: date | None,
+            fmt: str, add_link: tuple[str, str, str] | None, write: bool, top: int) -> None:
+    """Centrality, brokerage across levels, vertical/horizontal links, decoupling and the ideal
+    type (centralist, localist, decoupled, multilevel) of a territory or country."""
+    import json
+    from dataclasses import asdict
+
+    from govatlas.graph.analysis import (
+        ANALYSIS_GRAPH,
+        analysis_quads,
+        compare,
+        with_link,
+    )
+    from govatlas.graph.analysis import analyze as run_analysis
+    from govatlas.ontology.vocabulary import UnknownCode
+    from govatlas.viz.tables import render_rows
+
+    with obj.store() as stored:
+        store = stored.in_memory_copy()
+    result = run_analysis(store, territory, country, as_of, top)
+    if add_link:
+        try:
+            changed = with_link(store, *add_link)
+        except (LookupError, UnknownCode) as error:
+            fail(f"--add-link: {error}", EXIT_DATA)
+        after = run_analysis(changed, territory, country, as_of, top)
+        rows = compare(result, after)
+        click.echo(render_rows(("measure", "now", "with the link"), rows,
+                               "md" if fmt == "md" else "csv" if fmt == "csv" else "table",
+                               title=f"What if {add_link[0]} {add_link[2]} {add_link[1]}"),
+                   nl=False)
+        return
+    if write:
+        with obj.writable_store() as writable:
+            quads = analysis_quads(result)
+            existing = list(writable.quads(ANALYSIS_GRAPH))
+            writable.replace_graph(ANALYSIS_GRAPH, [*existing, *quads])
+        click.echo(f"Results written to the graph <{ANALYSIS_GRAPH}>.", err=True)
+    if fmt == "json":
+        click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2, default=str))
+        return
+    table_fmt = "md" if fmt == "md" else "csv" if fmt == "csv" else "table"
+    c = result.classification
+    parts = [render_rows(("scope", "ideal type", "explanation"),
+                         [(result.scope, c["label"], c["explanation"])], table_fmt,
+                         title="Ideal type")]
+    parts.append(render_rows(("measure", "value"), [(k, v) for k, v in c["measures"].items()],
+                             table_fmt, title="Measures behind the classification"))
+    parts.append(render_rows(
+        ("actor", "level", "degree", "betweenness", "pagerank"),
+        [(r["label"], r["level"], r["degree"], f"{r['betweenness']:.4f}",
+          f"{r['pagerank']:.4f}") for r in result.centrality], table_fmt,
+        title=f"Centrality ({result.centrality_method.get('betweenness', '')})"))
+    parts.append(render_rows(
+        ("actor", "coordinator", "itinerant", "gatekeeper", "representative", "liaison"),
+        [(r["label"], r["coordinator"], r["itinerant"], r["gatekeeper"], r["representative"],
+          r["liaison"]) for r in result.brokerage], table_fmt,
+        title="Brokerage across levels (Gould & Fernandez)"))
+    parts.append(render_rows(("measure", "value"), list(result.structure.items()), table_fmt,
+                             title="Vertical and horizontal links"))
+    parts.append(render_rows(("from level", *sorted({k for row in result.level_matrix.values()
+                                                     for k in row})),
+                             [(level, *(row.get(k, 0) for k in sorted(
+                                 {k for r in result.level_matrix.values() for k in r})))
+                              for level, row in result.level_matrix.items()], table_fmt,
+                             title="Links from level to level"))
+    parts.append(render_rows(("territory", "competence", "holder", "level", "holder", "level"),
+                             [tuple(p.values()) for p in result.decoupled_pairs], table_fmt,
+                             title=f"Decoupled pairs (index {result.decoupling.get('index')})"))
+    parts.append(render_rows(("gap", "found"), list(result.gaps.items()), table_fmt,
+                             title="Governance gaps found"))
+    click.echo("\n".join(parts), nl=False)
+
+
+@main.command()
 @click.argument("key")
 @click.option("--documents", type=click.Path(exists=True, file_okay=False, path_type=Path),
               envvar="GOVATLAS_DOCUMENTS",

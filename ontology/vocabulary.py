@@ -100,7 +100,7 @@ class Vocabulary:
         for name, scheme in SCHEMES.items():
             self.lists[name] = CodeList(name, scheme)
         query = sparql_prefixes() + """
-            SELECT ?scheme ?c ?code ?en ?fr (GROUP_CONCAT(?b; separator=" ") AS ?broader) ?rank
+            SELECT ?scheme ?c ?code ?en ?fr (GROUP_CONCAT(STR(?b); separator=" ") AS ?broader) ?rank
             WHERE {
               ?c skos:inScheme ?scheme ; skos:notation ?code .
               OPTIONAL { ?c skos:prefLabel ?en FILTER(lang(?en) = "en") }

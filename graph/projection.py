@@ -1,0 +1,403 @@
+"""Projections of the RDF graph onto NetworkX graphs for network analysis.
+
+The knowledge graph stores coordination links and competence allocations as nodes of their own
+(n-ary statements with a period, a status and a source). Network measures need the plain
+picture: actors as nodes, links as edges. This module draws that picture once, with the filters
+a researcher needs to say *which* network was measured (a day, a country, a territory, whether
+announced links count), and keeps every statement's identity (the link IRI is the edge key), so
+that a finding can always be traced back to the statement, and from there to the source line.
+
+Rules the projection applies, so that a measure can be cited with them:
+
+- An actor or link is *valid on* ``as_of`` when ``valid_from <= as_of <= valid_until``, a
+  missing bound being open. A link that belongs to an instrument and lacks a bound of its own
+  takes the instrument's bound: a link made through the CTAIR cannot exist before the CTAIR.
+- A link whose status is planned, expected or recommended is not (yet) a link and is left out
+  unless ``include_planned``; a link with no status of its own takes its instrument's status.
+- ``country`` and ``territory`` keep the actors of that country or territory and the links
+  among them. An actor can belong to several territories (one per dataset that places it).
+- An actor's ``level`` is the widest of its levels (lowest ``ga:levelRank``), the level it can
+  act *for*; ``levels`` lists them all, narrowest last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+import networkx as nx
+import pyoxigraph as ox
+
+from govatlas.ontology.namespaces import sparql_prefixes
+from govatlas.ontology.vocabulary import load_ontology_store, vocabulary
+
+from .store import GraphStore
+
+__all__ = [
+    "NOT_REAL_STATUSES",
+    "Allocation",
+    "add_link",
+    "allocations",
+    "bipartite_competences",
+    "link_families",
+    "project",
+]
+
+#: Statuses that say a link is announced, not in place (ontology/vocab/statuses.ttl).
+NOT_REAL_STATUSES = frozenset({"planned", "expected", "recommended"})
+
+#: Separator for GROUP_CONCAT: a control character no label contains.
+_SEP = "\u001f"
+
+ACTORS_QUERY = f"""
+SELECT ?a (MIN(?label) AS ?name) (SAMPLE(?type) AS ?kind)
+       (GROUP_CONCAT(DISTINCT STR(?level); separator="{_SEP}") AS ?levels)
+       (MIN(?country) AS ?cc)
+       (GROUP_CONCAT(DISTINCT ?territoryLabel; separator="{_SEP}") AS ?territories)
+       (GROUP_CONCAT(DISTINCT STR(?parent); separator="{_SEP}") AS ?parents)
+       (MIN(?from) AS ?validFrom) (MAX(?until) AS ?validUntil) (MAX(?isPublic) AS ?public)
+WHERE {{
+  ?a a ga:Actor ; rdfs:label ?label .
+  OPTIONAL {{ ?a org:classification ?type }}
+  OPTIONAL {{ ?a ga:level ?level }}
+  OPTIONAL {{ ?a ga:country ?country }}
+  OPTIONAL {{ ?a ga:territory/rdfs:label ?territoryLabel }}
+  OPTIONAL {{ ?a org:subOrganizationOf ?parent }}
+  OPTIONAL {{ ?a ga:validFrom ?from }}
+  OPTIONAL {{ ?a ga:validUntil ?until }}
+  BIND(EXISTS {{ ?a a ga:PublicActor }} AS ?isPublic)
+}} GROUP BY ?a
+"""
+
+LINKS_QUERY = """
+SELECT ?l (SAMPLE(?from) AS ?source) (SAMPLE(?to) AS ?target) (SAMPLE(?type) AS ?kind)
+       (SAMPLE(?family) AS ?fam) (SAMPLE(?instrument) AS ?instr)
+       (MIN(?instrumentLabel) AS ?instrLabel) (SAMPLE(?instrumentType) AS ?instrType)
+       (MIN(?validFrom) AS ?vf) (MAX(?validUntil) AS ?vu) (SAMPLE(?status) AS ?st)
+       (MIN(?iFrom) AS ?ivf) (MAX(?iUntil) AS ?ivu) (SAMPLE(?iStatus) AS ?ist)
+WHERE {
+  ?l a ga:CoordinationLink ; ga:fromActor ?from ; ga:toActor ?to ; ga:linkType ?type .
+  OPTIONAL { ?type ga:linkFamily ?family }
+  OPTIONAL { ?l ga:validFrom ?validFrom }
+  OPTIONAL { ?l ga:validUntil ?validUntil }
+  OPTIONAL { ?l ga:status ?status }
+  OPTIONAL {
+    ?l ga:instrument ?instrument .
+    OPTIONAL { ?instrument rdfs:label ?instrumentLabel }
+    OPTIONAL { ?instrument ga:instrumentType ?instrumentType }
+    OPTIONAL { ?instrument ga:validFrom ?iFrom }
+    OPTIONAL { ?instrument ga:validUntil ?iUntil }
+    OPTIONAL { ?instrument ga:status ?iStatus }
+  }
+} GROUP BY ?l
+"""
+
+ALLOCATIONS_QUERY = f"""
+SELECT ?x (SAMPLE(?holder) AS ?who) (SAMPLE(?competence) AS ?what) (SAMPLE(?level) AS ?where)
+       (GROUP_CONCAT(DISTINCT ?stated; separator="{_SEP}") AS ?statedTerritories)
+       (GROUP_CONCAT(DISTINCT ?own; separator="{_SEP}") AS ?holderTerritories)
+       (MIN(?q) AS ?qualifier) (MIN(?from) AS ?validFrom) (MAX(?until) AS ?validUntil)
+       (MIN(?cc) AS ?country)
+WHERE {{
+  ?x a ga:CompetenceAllocation ; ga:holder ?holder ; ga:competence ?competence ;
+     ga:level ?level .
+  OPTIONAL {{ ?x ga:territory/rdfs:label ?stated }}
+  OPTIONAL {{ ?holder ga:territory/rdfs:label ?own }}
+  OPTIONAL {{ ?holder ga:country ?cc }}
+  OPTIONAL {{ ?x ga:qualifier ?q }}
+  OPTIONAL {{ ?x ga:validFrom ?from }}
+  OPTIONAL {{ ?x ga:validUntil ?until }}
+}} GROUP BY ?x
+"""
+
+
+def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
+    return None if term is None else term.value
+
+
+def _split(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> list[str]:
+    return sorted({part for part in (term.value if term is not None else "").split(_SEP) if part})
+
+
+def _valid_on(day: date | None, valid_from: str | None, valid_until: str | None) -> bool:
+    """Whether a period (ISO dates, either open) contains ``day``; no day keeps everything."""
+    if day is None:
+        return True
+    iso = day.isoformat()
+    return (not valid_from or valid_from[:10] <= iso) and (not valid_until
+                                                           or iso <= valid_until[:10])
+
+
+def _code(iri: str | None) -> str | None:
+    """The notation of a concept IRI, or the IRI's last segment for a concept not in the
+    bundled vocabularies (a dataset may bring its own)."""
+    if iri is None:
+        return None
+    concept = vocabulary().by_iri.get(iri)
+    if concept is not None:
+        return concept.code
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _rank(iri: str) -> int | None:
+    concept = vocabulary().by_iri.get(iri)
+    return concept.rank if concept is not None else None
+
+
+@cache
+def link_families() -> dict[str, str]:
+    """Link-type code -> link-family code, read from the bundled link-type vocabulary.
+
+    The :class:`~govatlas.ontology.vocabulary.Vocabulary` does not carry ``ga:linkFamily``, and
+    :func:`add_link` needs it without a store at hand.
+    """
+    query = sparql_prefixes() + """
+        SELECT ?code ?family WHERE { ?t skos:inScheme lt: ; skos:notation ?code ;
+                                        ga:linkFamily/skos:notation ?family }"""
+    return {row["code"].value: row["family"].value
+            for row in load_ontology_store().query(query)}
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One competence allocation, as the network measures need it.
+
+    ``territories`` are the allocation's own territory or, where it states none, its holder's
+    (the same rule as the competence matrix).
+    """
+
+    iri: str
+    holder: str
+    competence: str
+    level: str
+    rank: int | None
+    territories: tuple[str, ...]
+    country: str | None
+    qualifier: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+def allocations(store: GraphStore, as_of: date | None = None, country: str | None = None,
+                territory: str | None = None) -> list[Allocation]:
+    """Every competence allocation valid ``as_of``, of ``country`` and in ``territory``.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The store to read.
+    as_of : date, optional
+        Keep allocations whose period contains this day (default: all).
+    country : str, optional
+        Keep allocations whose holder is of this ISO country code.
+    territory : str, optional
+        Keep allocations in this territory (label, case-insensitive).
+
+    Returns
+    -------
+    list of Allocation
+        Sorted by territory, level rank, holder and competence, so results are reproducible.
+    """
+    wanted_country = country.casefold() if country else None
+    wanted_territory = territory.casefold() if territory else None
+    found: list[Allocation] = []
+    for row in store.select(ALLOCATIONS_QUERY):
+        valid_from, valid_until = _value(row["validFrom"]), _value(row["validUntil"])
+        if not _valid_on(as_of, valid_from, valid_until):
+            continue
+        cc = _value(row["country"])
+        if wanted_country and (cc or "").casefold() != wanted_country:
+            continue
+        territories = tuple(_split(row["statedTerritories"]) or _split(row["holderTerritories"]))
+        if wanted_territory and wanted_territory not in {t.casefold() for t in territories}:
+            continue
+        level_iri = row["where"].value
+        found.append(Allocation(
+            iri=row["x"].value, holder=row["who"].value,
+            competence=_code(row["what"].value) or row["what"].value,
+            level=_code(level_iri) or level_iri, rank=_rank(level_iri),
+            territories=territories, country=cc, qualifier=_value(row["qualifier"]),
+            valid_from=valid_from, valid_until=valid_until))
+    return sorted(found, key=lambda a: (a.territories, a.rank if a.rank is not None else 99,
+                                        a.holder, a.competence, a.iri))
+
+
+def project(store: GraphStore, as_of: date | None = None, country: str | None = None,
+            territory: str | None = None, include_planned: bool = False) -> nx.MultiDiGraph:
+    """The actor network: actors as nodes, one directed edge per coordination link.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The store to read (the union of its graphs).
+    as_of : date, optional
+        Keep only the actors and links valid on that day (see the module's rules). ``None``
+        keeps every statement whatever its period.
+    country : str, optional
+        Keep the actors of this ISO 3166-1 code (``ga:country``) and the links among them.
+    territory : str, optional
+        Keep the actors placed in this territory (label, case-insensitive) and the links
+        among them.
+    include_planned : bool, default False
+        Keep links whose status is planned, expected or recommended.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes are actor IRIs with ``label``, ``type`` (actor-type code), ``public`` (a
+        ``ga:PublicActor``), ``levels`` (codes, widest first), ``level`` and ``rank`` (the widest
+        level), ``country``, ``territories``, ``parents`` (``org:subOrganizationOf``) and
+        ``competences`` (codes of the allocations the actor holds under the same filters).
+        Edges go from ``ga:fromActor`` to ``ga:toActor`` with key = link IRI and ``type``,
+        ``family``, ``instrument`` (IRI or None), ``instrument_label``, ``instrument_type``,
+        ``status``, ``valid_from``, ``valid_until`` (ISO strings or None).
+
+    Notes
+    -----
+    Two links between the same actors (a contract and the funding under it) are two edges:
+    measures that need a simple graph say how they collapse it.
+
+    Examples
+    --------
+    >>> from govatlas.graph.build import build
+    >>> store = GraphStore.in_memory(); _ = build(store)
+    >>> graph = project(store, as_of=date(2021, 6, 1), country="FR")
+    >>> graph.nodes["https://w3id.org/govatlas/actor/fr-diair"]["level"]
+    'national'
+    """
+    graph = nx.MultiDiGraph(as_of=as_of.isoformat() if as_of else None, country=country,
+                            territory=territory, include_planned=include_planned)
+    wanted_country = country.casefold() if country else None
+    wanted_territory = territory.casefold() if territory else None
+    for row in store.select(ACTORS_QUERY):
+        if not _valid_on(as_of, _value(row["validFrom"]), _value(row["validUntil"])):
+            continue
+        cc = _value(row["cc"])
+        if wanted_country and (cc or "").casefold() != wanted_country:
+            continue
+        territories = _split(row["territories"])
+        if wanted_territory and wanted_territory not in {t.casefold() for t in territories}:
+            continue
+        level_iris = sorted(_split(row["levels"]),
+                            key=lambda iri: (r if (r := _rank(iri)) is not None else 99, iri))
+        levels = [_code(iri) or iri for iri in level_iris]
+        widest = level_iris[0] if level_iris else None
+        graph.add_node(
+            row["a"].value, label=row["name"].value, type=_code(_value(row["kind"])),
+            public=_value(row["public"]) == "true", levels=levels,
+            level=levels[0] if levels else None, rank=_rank(widest) if widest else None,
+            country=cc, territories=territories, parents=_split(row["parents"]),
+            competences=[], valid_from=_value(row["validFrom"]),
+            valid_until=_value(row["validUntil"]))
+    for allocation in allocations(store, as_of, country, territory):
+        if allocation.holder in graph:
+            held = graph.nodes[allocation.holder]["competences"]
+            if allocation.competence not in held:
+                held.append(allocation.competence)
+    for node in graph:
+        graph.nodes[node]["competences"].sort()
+    for row in store.select(LINKS_QUERY):
+        source, target = row["source"].value, row["target"].value
+        if source not in graph or target not in graph:
+            continue
+        status = _code(_value(row["st"]) or _value(row["ist"]))
+        if status in NOT_REAL_STATUSES and not include_planned:
+            continue
+        valid_from = _value(row["vf"]) or _value(row["ivf"])
+        valid_until = _value(row["vu"]) or _value(row["ivu"])
+        if not _valid_on(as_of, valid_from, valid_until):
+            continue
+        graph.add_edge(
+            source, target, key=row["l"].value, type=_code(row["kind"].value),
+            family=_code(_value(row["fam"])), instrument=_value(row["instr"]),
+            instrument_label=_value(row["instrLabel"]),
+            instrument_type=_code(_value(row["instrType"])), status=status,
+            valid_from=valid_from[:10] if valid_from else None,
+            valid_until=valid_until[:10] if valid_until else None)
+    return graph
+
+
+def bipartite_competences(store: GraphStore, as_of: date | None = None,
+                          country: str | None = None, territory: str | None = None) -> nx.Graph:
+    """Actors and competences as a two-mode graph; an edge says "holds".
+
+    Parameters
+    ----------
+    store, as_of, country, territory
+        As for :func:`project`; ``territory`` filters on the allocation's territory.
+
+    Returns
+    -------
+    networkx.Graph
+        Actor nodes (``bipartite=0``, ``kind="actor"``, ``label``) and competence nodes, keyed
+        by code (``bipartite=1``, ``kind="competence"``, ``label``). An edge joins a holder and
+        a competence; since a holder may hold one competence at several levels (Paris as a
+        département and as a commune) or in several territories, the edge carries ``level``
+        (the widest), ``levels``, ``qualifier`` (the qualifiers joined with "; "),
+        ``territories`` and ``allocations`` (the :class:`Allocation` records).
+    """
+    graph = nx.Graph(as_of=as_of.isoformat() if as_of else None, country=country,
+                     territory=territory)
+    vocab = vocabulary()
+    labels = {row["a"].value: row["name"].value for row in store.select(
+        "SELECT ?a (MIN(?l) AS ?name) WHERE { ?a a ga:Actor ; rdfs:label ?l } GROUP BY ?a")}
+    for allocation in allocations(store, as_of, country, territory):
+        if allocation.holder not in graph:
+            graph.add_node(allocation.holder, bipartite=0, kind="actor",
+                           label=labels.get(allocation.holder, allocation.holder))
+        if allocation.competence not in graph:
+            concept = vocab.lists["competence"].by_code.get(allocation.competence)
+            graph.add_node(allocation.competence, bipartite=1, kind="competence",
+                           label=concept.label if concept else allocation.competence)
+        if graph.has_edge(allocation.holder, allocation.competence):
+            data = graph.edges[allocation.holder, allocation.competence]
+            data["allocations"].append(allocation)
+        else:
+            graph.add_edge(allocation.holder, allocation.competence, allocations=[allocation])
+            data = graph.edges[allocation.holder, allocation.competence]
+        held = sorted(data["allocations"], key=lambda a: a.rank if a.rank is not None else 99)
+        data["levels"] = list(dict.fromkeys(a.level for a in held))
+        data["level"] = data["levels"][0]
+        data["qualifier"] = "; ".join(dict.fromkeys(a.qualifier for a in held if a.qualifier))
+        data["territories"] = sorted({t for a in held for t in a.territories})
+    return graph
+
+
+def add_link(graph: nx.MultiDiGraph, from_iri: str, to_iri: str, link_type_code: str,
+             instrument: str | None = None) -> nx.MultiDiGraph:
+    """A copy of ``graph`` with one more link, for what-if analysis.
+
+    The question "what if the region funded the city?" is answered by running the same
+    measures on the copy and comparing; the original graph is left untouched.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        A projection made by :func:`project`.
+    from_iri, to_iri : str
+        Actors already in ``graph``.
+    link_type_code : str
+        A link-type code (``govatlas codes 'link type'``); an unknown code raises
+        :class:`~govatlas.ontology.vocabulary.UnknownCode` with the nearest valid one.
+    instrument : str, optional
+        The instrument IRI the hypothetical link would belong to.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The copy; the new edge's key is ``whatif:FROM->TO:TYPE`` and it has ``hypothetical=True``.
+    """
+    concept = vocabulary().resolve("link type", link_type_code)
+    for iri in (from_iri, to_iri):
+        if iri not in graph:
+            raise KeyError(f"{iri} is not an actor of this projection: project a wider "
+                           "network (no country/territory filter) or check the IRI")
+    copy = graph.copy()
+    key = f"whatif:{from_iri}->{to_iri}:{concept.code}"
+    copy.add_edge(from_iri, to_iri, key=key, type=concept.code,
+                  family=link_families().get(concept.code), instrument=instrument,
+                  instrument_label=None, instrument_type=None, status="hypothetical",
+                  valid_from=None, valid_until=None, hypothetical=True)
+    return copy
