@@ -59,6 +59,7 @@ def load_dataset(store: GraphStore, path: Path, name: str | None = None,
     replaced = graph in store.graphs()
     if not dry_run:
         store.replace_graph(graph, quads)
+        store.derive()
     return LoadReport(name, graph, len(quads), replaced)
 
 
@@ -70,5 +71,6 @@ def build(store: GraphStore, paths: list[Path] | None = None,
         if progress:
             progress(dataset_name(path))
         reports.append(load_dataset(store, path))
+    store.derive()
     store.flush()
     return reports

@@ -96,6 +96,7 @@ def load_inputs(paths: list[Path]) -> tuple[GraphStore, list[Problem], dict[str,
             converted, found = converter.convert_collecting(tables)
             store.replace_graph(graph, converted)
             problems.extend(found)
+    store.derive()
     return store, problems, rdf_inputs
 
 

@@ -24,6 +24,8 @@ from govatlas.loaders.dataset import KnownIds
 from govatlas.ontology.namespaces import (
     ACTOR,
     DATASET_GRAPH,
+    DERIVED_GRAPH,
+    GA,
     INSTRUMENT,
     ONTOLOGY_GRAPH,
     STATEMENT,
@@ -101,6 +103,36 @@ class GraphStore:
         body = "\n".join(f"{quad.subject} {quad.predicate} {quad.object} ." for quad in quads)
         self.store.update(f"DROP SILENT GRAPH <{graph}> ;\n"
                           f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+
+    def derive(self) -> int:
+        """Recompute the derived graph: ``ga:withinOrganization`` (the reflexive-transitive
+        closure of org:subOrganizationOf) and ``ga:takesPartIn`` (actor to the instruments it
+        runs or has a link in), over all datasets. Returns the number of triples.
+
+        Derived once after loading rather than by a property path in every rule: a path with
+        an open end is the costliest pattern a SPARQL engine evaluates, and the gap shapes ask
+        it for every focus node.
+        """
+        target = ox.NamedNode(DERIVED_GRAPH)
+        derived = {
+            GA + "withinOrganization": """SELECT DISTINCT ?x ?y WHERE {
+                ?x a ga:Actor . ?x org:subOrganizationOf* ?y }""",
+            GA + "takesPartIn": """SELECT DISTINCT ?x ?y WHERE {
+                { ?y a ga:Instrument ; ga:owner ?x }
+                UNION { ?l ga:instrument ?y ; ga:fromActor ?x
+                        FILTER NOT EXISTS { ?l ga:status ?s FILTER(?s != status:reported) } }
+                UNION { ?l ga:instrument ?y ; ga:toActor ?x
+                        FILTER NOT EXISTS { ?l ga:status ?s FILTER(?s != status:reported) } } }""",
+        }
+        quads = []
+        for predicate, query in derived.items():
+            rows = self.store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
+            quads += [ox.Quad(row["x"], ox.NamedNode(predicate), row["y"], target)
+                      for row in rows if row["x"] is not None and row["y"] is not None]
+        if self.store.contains_named_graph(target):
+            self.store.remove_graph(target)
+        self.store.extend(quads)
+        return sum(1 for _ in self.quads(DERIVED_GRAPH))
 
     def remove_graph(self, graph: str) -> bool:
         node = ox.NamedNode(graph)

@@ -33,6 +33,7 @@ SOURCE = BASE + "source/"
 GRAPH = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 DATASET_GRAPH = GRAPH + "dataset/"
+DERIVED_GRAPH = GRAPH + "derived"
 
 ORG = "http://www.w3.org/ns/org#"
 CPOV = "http://data.europa.eu/m8g/"
