@@ -82,10 +82,9 @@ SELECT ?a ?territoryLabel ?country ?level ?holder ?holderLabel ?competence ?stat
 WHERE {
   ?a a ga:CompetenceAllocation ; ga:holder ?holder ; ga:competence ?competence ; ga:level ?level .
   ?holder rdfs:label ?holderLabel .
-  OPTIONAL { ?a ga:territory ?stated }
-  OPTIONAL { ?holder ga:territory ?own }
-  BIND(COALESCE(?stated, ?own) AS ?territory)
-  OPTIONAL { ?territory rdfs:label ?territoryLabel }
+  OPTIONAL { ?a ga:territory/rdfs:label ?statedLabel }
+  OPTIONAL { ?holder ga:territory/rdfs:label ?ownLabel }
+  BIND(COALESCE(?statedLabel, ?ownLabel) AS ?territoryLabel)
   OPTIONAL { ?holder ga:country ?country }
   OPTIONAL { ?a ga:statedAs ?statedAs }
   OPTIONAL { ?a ga:qualifier ?qualifier }
