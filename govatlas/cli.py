@@ -494,6 +494,45 @@ def analyze(obj: Context, territory: str | None, country: str | None, as_of: dat
     click.echo("\n".join(parts), nl=False)
 
 
+@main.command("map")
+@click.option("--city", "--territory", "city", help="Only this territory's actors.")
+@click.option("--country", help="Only this country's actors (ISO code).")
+@click.option("--instrument", help="Only the links of this instrument (id).")
+@click.option("--competence", help="Only actors holding this competence (code).")
+@click.option("--as-of", callback=parse_day, help="The graph as it stood on this date.")
+@click.option("--size-by", type=click.Choice(["degree", "betweenness", "pagerank"]),
+              default="degree", show_default=True, help="What a node's size shows.")
+@click.option("--no-gaps", is_flag=True, help="Do not draw the gaps the shapes find.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("map.html"), show_default=True)
+@click.pass_obj
+def network_map(obj: Context, city: str | None, country: str | None, instrument: str | None,
+                competence: str | None, as_of: date | None, size_by: str, no_gaps: bool,
+                output: Path) -> None:
+    """An interactive network map (one HTML file that opens with no network access)."""
+    from govatlas.viz.network_map import build_map
+
+    with obj.store() as stored:
+        store = stored.in_memory_copy()
+    path = build_map(store, output, city=city, country=country, instrument=instrument,
+                     competence=competence, as_of=as_of, size_by=size_by, gaps=not no_gaps)
+    click.echo(f"Map written to {path}")
+
+
+@main.command()
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("atlas"), show_default=True)
+@click.pass_obj
+def report(obj: Context, folder: Path) -> None:
+    """The atlas: a static, self-contained site (maps, matrices, gaps, analysis, sources)."""
+    from govatlas.viz.report import build_report
+
+    with obj.store() as stored:
+        store = stored.in_memory_copy()
+    index = build_report(store, folder)
+    click.echo(f"Atlas written to {folder}/ (open {index})")
+
+
 @main.command()
 @click.argument("key")
 @click.option("--documents", type=click.Path(exists=True, file_okay=False, path_type=Path),

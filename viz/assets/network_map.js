@@ -1,0 +1,446 @@
+/* govatlas network map: draws the payload of viz/network_map.py with vis-network.
+ *
+ * Safety rule of this file: every text that comes from data is put in the page with
+ * textContent (or drawn on the canvas), never with innerHTML, and tooltips are DOM elements,
+ * so vis-network never interprets a title string as HTML.
+ */
+(function () {
+  "use strict";
+  var GAP = "#d32f2f";
+  var timings = { start: performance.now() };
+  var data = JSON.parse(document.getElementById("map-data").textContent);
+  timings.parsed = performance.now();
+  var api = window.govatlasMap = { data: data, drawnAt: null, ready: false, clusters: [],
+                                   timings: timings };
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  var nodeById = {};
+  data.nodes.forEach(function (n) { nodeById[n.id] = n; });
+  var edgeById = {};
+  data.edges.forEach(function (e) { edgeById[e.id] = e; });
+
+  // --- tooltips: DOM elements, filled when first shown ---------------------------------------
+  function row(parent, key, value) {
+    if (value === undefined || value === null || value === "") return;
+    var line = el("div", "row");
+    line.appendChild(el("span", "key", key + ": "));
+    line.appendChild(document.createTextNode(String(value)));
+    parent.appendChild(line);
+  }
+  function list(parent, key, items, limit, cls) {
+    if (!items || !items.length) return;
+    parent.appendChild(el("div", "key", key + " (" + items.length + ")"));
+    var ul = el("ul", cls);
+    items.slice(0, limit).forEach(function (item) { ul.appendChild(el("li", null, item)); });
+    if (items.length > limit) ul.appendChild(el("li", "more", "+ " + (items.length - limit) + " more"));
+    parent.appendChild(ul);
+  }
+  function fillNode(box, n, full) {
+    box.appendChild(el("strong", null, n.full));
+    row(box, "Type", n.typeLabel);
+    row(box, "Levels", n.levelLabels.join(", "));
+    row(box, "Country", n.country);
+    row(box, "Territories", n.territories.join(", "));
+    row(box, data.sizeBy, n.measure);
+    var big = full ? 1000 : 8;
+    list(box, "Competences", n.competenceLabels, full ? 1000 : 12);
+    list(box, "Links", n.links, big);
+    list(box, "Gaps", n.gaps, full ? 1000 : 4, "gap");
+    list(box, "Sources", n.sources, full ? 1000 : 5);
+  }
+  function fillEdge(box, e) {
+    box.appendChild(el("strong", e.kind === "gap" ? "gap" : null, e.text));
+    if (e.kind === "gap") {
+      list(box, "Gaps", e.messages, 8, "gap");
+      list(box, "What the sources say", e.evidence, 6);
+      return;
+    }
+    row(box, "Link type", e.typeLabel + (e.family ? " (" + e.family + ")" : ""));
+    row(box, "Instrument", e.instrumentLabel);
+    row(box, "Period", e.period);
+    row(box, "Status", e.status);
+    list(box, "Sources", e.sources, 5);
+  }
+  function holder() { return el("div", "tip"); }
+  var clusterInfo = {};
+  function fillTip(id) {
+    var box = tips[id];
+    if (!box || box.firstChild) return;
+    if (nodeById[id]) fillNode(box, nodeById[id], false);
+    else if (edgeById[id]) fillEdge(box, edgeById[id]);
+    else if (clusterInfo[id]) {
+      box.appendChild(el("strong", null, clusterInfo[id].title));
+      box.appendChild(el("div", "row", "Click to open the cluster."));
+    }
+  }
+  var tips = {};
+
+  // --- vis data ------------------------------------------------------------------------------
+  function darker(hex) {
+    var n = parseInt(hex.slice(1), 16), f = 0.65;
+    var r = Math.round((n >> 16) * f), g = Math.round(((n >> 8) & 255) * f), b = Math.round((n & 255) * f);
+    return "#" + ((1 << 24) + (r << 16) + (g << 8) + b).toString(16).slice(1);
+  }
+  var big = data.nodes.length > 1000;
+  var visNodes = data.nodes.map(function (n) {
+    var gap = n.gaps.length > 0;
+    tips[n.id] = holder();
+    return {
+      id: n.id, label: n.label, x: n.x, y: n.y, shape: n.shape, size: n.size,
+      level: n.level, type: n.type, group: n.group, hidden: false,
+      borderWidth: gap ? 3.5 : 1.5, borderWidthSelected: 4,
+      color: { background: n.color, border: gap ? GAP : darker(n.color),
+               highlight: { background: n.color, border: "#000" },
+               hover: { background: n.color, border: gap ? GAP : "#000" } },
+      title: tips[n.id]
+    };
+  });
+  function smooth(e) {
+    if (e.kind === "gap") return { enabled: true, type: "curvedCCW", roundness: 0.22 };
+    if (e.parallel > 0) {
+      return { enabled: true, type: e.parallel % 2 ? "curvedCW" : "curvedCCW",
+               roundness: 0.12 * Math.ceil(e.parallel / 2) };
+    }
+    if (e.sameRow) return { enabled: true, type: "curvedCW", roundness: 0.3 };
+    return { enabled: false };
+  }
+  var visEdges = data.edges.map(function (e) {
+    tips[e.id] = holder();
+    var gap = e.kind === "gap";
+    return {
+      id: e.id, from: e.from, to: e.to, kind: e.kind, type: e.type, hidden: false,
+      arrows: gap ? { to: { enabled: false } } : { to: { enabled: true, scaleFactor: 0.6 } },
+      color: { color: e.color, highlight: e.color, hover: e.color, opacity: gap ? 0.9 : 0.75 },
+      width: gap ? 2.2 : 1.6, dashes: gap ? [8, 5] : false, smooth: smooth(e),
+      title: tips[e.id]
+    };
+  });
+  var nodes = new vis.DataSet(visNodes);
+  var edges = new vis.DataSet(visEdges);
+  api.nodes = nodes;
+  api.edges = edges;
+
+  var options = {
+    autoResize: true,
+    physics: { enabled: false },
+    layout: { improvedLayout: false, hierarchical: { enabled: false } },
+    interaction: { hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
+                   navigationButtons: false, keyboard: false, zoomSpeed: 0.7 },
+    nodes: {
+      font: { size: 17, face: "system-ui, sans-serif", color: "#1a1a1a", strokeWidth: 4,
+              strokeColor: "#ffffff" },
+      widthConstraint: { maximum: 175 }, shadow: false, chosen: true
+    },
+    edges: { selectionWidth: 1.5, hoverWidth: 0.8, arrowStrikethrough: false }
+  };
+  var container = document.getElementById("network");
+  timings.datasets = performance.now();
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  api.network = network;
+  timings.network = performance.now();
+
+  // --- level bands, column titles and band labels ---------------------------------------------
+  var minX = Infinity, maxX = -Infinity;
+  data.nodes.forEach(function (n) { minX = Math.min(minX, n.x); maxX = Math.max(maxX, n.x); });
+  if (!isFinite(minX)) { minX = 0; maxX = 0; }
+  network.on("beforeDrawing", function (ctx) {
+    data.bands.forEach(function (band, i) {
+      ctx.fillStyle = i % 2 ? "#ffffff" : "#f1f4f9";
+      ctx.fillRect(minX - 4000, band.top, maxX - minX + 8000, band.bottom - band.top);
+    });
+  });
+  network.on("afterDrawing", function (ctx) {
+    var ratio = window.devicePixelRatio || 1;
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = "bold 13px system-ui, sans-serif";
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    var lastY = -Infinity;
+    data.bands.forEach(function (band) {
+      var top = network.canvasToDOM({ x: 0, y: band.top }).y;
+      var bottom = network.canvasToDOM({ x: 0, y: band.bottom }).y;
+      if (bottom < 0 || top > container.clientHeight) return;
+      var y = Math.max(Math.max(top, 0) + 11, lastY + 20);  // thin bands: keep names apart
+      lastY = y;
+      var text = band.label.toUpperCase();
+      var w = ctx.measureText(text).width;
+      ctx.fillStyle = "rgba(255,255,255,0.85)";
+      ctx.fillRect(4, y - 10, w + 12, 20);
+      ctx.fillStyle = "#455a64";
+      ctx.fillText(text, 10, y);
+    });
+    if (data.columns.length && data.bands.length) {
+      // column (country or territory) names above the top band, at a readable size
+      ctx.font = "bold 12px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      ctx.fillStyle = "#37474f";
+      var y0 = Math.max(network.canvasToDOM({ x: 0, y: data.bands[0].top }).y - 40, 10);
+      var lastRight = -Infinity;
+      data.columns.forEach(function (c) {
+        var x = network.canvasToDOM({ x: (c.left + c.right) / 2, y: 0 }).x;
+        var half = ctx.measureText(c.label).width / 2;
+        if (x - half < lastRight + 6) return;  // too close to the previous name: skip it
+        if (x > 120 && x < container.clientWidth) {
+          ctx.fillText(c.label, x, y0);
+          lastRight = x + half;
+        }
+      });
+    }
+    ctx.restore();
+    if (api.ready && api.drawnAt === null) {
+      api.drawnAt = performance.now();  // first frame of the finished map (tests read it)
+    }
+  });
+  network.on("showPopup", fillTip);
+
+  // --- details panel ------------------------------------------------------------------------
+  var details = document.getElementById("details");
+  function showDetails(id) {
+    var n = nodeById[id];
+    if (!n) { details.hidden = true; return; }
+    clear(details);
+    var close = el("button", "close", "×");
+    close.setAttribute("aria-label", "close");
+    close.addEventListener("click", function () { details.hidden = true; });
+    details.appendChild(close);
+    var box = el("div", "tip");
+    fillNode(box, n, true);
+    details.appendChild(box);
+    details.hidden = false;
+  }
+  api.showDetails = showDetails;
+
+  // --- clusters -----------------------------------------------------------------------------
+  var openClusters = {};
+  function release(clusterPosition, contained) {
+    var out = {};
+    Object.keys(contained).forEach(function (id) {
+      var n = nodeById[id];
+      out[id] = n ? { x: n.x, y: n.y } : contained[id];
+    });
+    return out;
+  }
+  function openCluster(id, refresh) {
+    if (!openClusters[id]) return;
+    delete openClusters[id];
+    network.openCluster(id, { releaseFunction: release }, refresh !== false);
+  }
+  function openAll() {
+    Object.keys(openClusters).forEach(function (id) { openCluster(id, false); });
+  }
+  function clusterKey(n, by) {
+    if (by === "type") return n.group + "\u0001" + n.type;
+    if (by === "group") return n.group;
+    return n.group + "\u0001" + n.level;
+  }
+  var levelLabel = {};
+  data.levels.forEach(function (l) { levelLabel[l.code] = l.label; });
+  var typeLabel = {};
+  data.types.forEach(function (t) { typeLabel[t.code] = t.label; });
+  // The zoom at which the whole map fits: cluster labels are sized to be read at that zoom.
+  function fitScale() {
+    var spanX = (maxX - minX) + 400, spanY = 400;
+    if (data.bands.length) spanY = data.bands[data.bands.length - 1].bottom - data.bands[0].top + 200;
+    return Math.min((container.clientWidth || 800) / spanX, (container.clientHeight || 600) / spanY, 1);
+  }
+  function clusterAll(by) {
+    openAll();
+    // no wider than the gap between two columns, so neighbouring clusters do not overlap
+    var pitch = Infinity;
+    for (var c = 1; c < data.columns.length; c++) {
+      pitch = Math.min(pitch, data.columns[c].left - data.columns[c - 1].left);
+    }
+    var fontSize = Math.max(16, Math.round(Math.min(13 / fitScale(), pitch / 9)));
+    if (by) {
+      var groups = {};
+      data.nodes.forEach(function (n) {
+        if (hidden[n.id]) return;
+        var key = clusterKey(n, by);
+        (groups[key] = groups[key] || []).push(n);
+      });
+      Object.keys(groups).sort().forEach(function (key) {
+        var members = groups[key];
+        if (members.length < 3) return;
+        var inside = {};
+        var sx = 0, sy = 0;
+        members.forEach(function (m) { inside[m.id] = true; sx += m.x; sy += m.y; });
+        var first = members[0];
+        var what = by === "type" ? typeLabel[first.type] : by === "group" ? "" : levelLabel[first.level];
+        var where = data.columns.length ? first.group : "";
+        var name = [what, where].filter(Boolean).join(" · ");
+        var label = (what || where) + "\n" + (what && where ? where + " · " : "") +
+          members.length + " actors";
+        var id = "cluster:" + by + ":" + key;
+        clusterInfo[id] = { title: name + ": " + members.length + " actors" };
+        tips[id] = holder();
+        network.cluster({
+          joinCondition: function (o) { return inside[o.id] === true; },
+          clusterNodeProperties: {
+            id: id, label: label, shape: "box",
+            x: sx / members.length, y: sy / members.length, borderWidth: 2,
+            color: { background: "#eceff1", border: "#455a64",
+                     highlight: { background: "#cfd8dc", border: "#263238" } },
+            font: { size: fontSize, face: "system-ui, sans-serif", color: "#263238" },
+            margin: Math.round(fontSize / 2), title: tips[id],
+            widthConstraint: { maximum: Math.min(fontSize * 11, pitch * 0.9) }
+          },
+          clusterEdgeProperties: { color: { color: "#90a4ae", opacity: 0.5 }, width: 1,
+                                   smooth: { enabled: false } }
+        }, false);
+        openClusters[id] = true;
+      });
+    }
+    network.body.emitter.emit("_dataChanged");
+    api.clusters = Object.keys(openClusters);
+  }
+  api.clusterAll = clusterAll;
+  api.openCluster = function (id) { openCluster(id); api.clusters = Object.keys(openClusters); };
+
+  network.on("click", function (params) {
+    if (params.nodes.length !== 1) return;
+    var id = params.nodes[0];
+    if (openClusters[id]) { api.openCluster(id); return; }
+    showDetails(id);
+  });
+
+  // --- filters --------------------------------------------------------------------------------
+  var hidden = {};
+  function checked(name) {
+    var on = {};
+    document.querySelectorAll("input[name='" + name + "']").forEach(function (box) {
+      if (box.checked) on[box.value] = true;
+    });
+    return on;
+  }
+  function value(id) { var node = document.getElementById(id); return node ? node.value : ""; }
+  var clusterSelect = document.getElementById("cluster-by");
+  function applyFilters() {
+    var levels = checked("level"), types = checked("type"), links = checked("link");
+    var instrument = value("filter-instrument"), competence = value("filter-competence");
+    var gapsBox = document.getElementById("filter-gaps");
+    var gaps = gapsBox ? gapsBox.checked : true;
+    var nodeOn = {};
+    data.nodes.forEach(function (n) {
+      nodeOn[n.id] = !!levels[n.level] && !!types[n.type] &&
+        (!competence || n.competences.indexOf(competence) >= 0);
+    });
+    if (instrument) {
+      var touched = {};
+      data.edges.forEach(function (e) {
+        if (e.kind === "link" && e.instrument === instrument && links[e.type]) {
+          touched[e.from] = true; touched[e.to] = true;
+        }
+      });
+      data.nodes.forEach(function (n) { nodeOn[n.id] = nodeOn[n.id] && !!touched[n.id]; });
+    }
+    var edgeOn = {};
+    data.edges.forEach(function (e) {
+      var on = nodeOn[e.from] && nodeOn[e.to];
+      if (e.kind === "gap") on = on && gaps;
+      else on = on && !!links[e.type] && (!instrument || e.instrument === instrument);
+      edgeOn[e.id] = on;
+    });
+    var clusterBy = clusterSelect ? clusterSelect.value : "";
+    var reCluster = Object.keys(openClusters).length > 0 || clusterBy;
+    if (reCluster) openAll();
+    var nodeUpdates = [], edgeUpdates = [];
+    data.nodes.forEach(function (n) {
+      var hide = !nodeOn[n.id];
+      if (!!hidden[n.id] !== hide) nodeUpdates.push({ id: n.id, hidden: hide });
+      hidden[n.id] = hide;
+    });
+    data.edges.forEach(function (e) {
+      var hide = !edgeOn[e.id];
+      if (!!hidden[e.id] !== hide) edgeUpdates.push({ id: e.id, hidden: hide });
+      hidden[e.id] = hide;
+    });
+    if (nodeUpdates.length) nodes.update(nodeUpdates);
+    if (edgeUpdates.length) edges.update(edgeUpdates);
+    if (reCluster) clusterAll(clusterBy);
+    var shown = data.nodes.filter(function (n) { return !hidden[n.id]; }).length;
+    var shownEdges = data.edges.filter(function (e) { return !hidden[e.id] && e.kind === "link"; }).length;
+    document.getElementById("visible-count").textContent =
+      "Showing " + shown + " of " + data.nodes.length + " actors and " + shownEdges + " links" +
+      (api.clusters.length ? ", " + api.clusters.length + " clusters" : "") + ".";
+  }
+  api.applyFilters = applyFilters;
+  api.visibleNodeIds = function () {
+    return nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; });
+  };
+  document.querySelectorAll("#controls input[type='checkbox'], #controls select").forEach(function (box) {
+    box.addEventListener("change", applyFilters);
+  });
+
+  // --- search ---------------------------------------------------------------------------------
+  var search = document.getElementById("search");
+  var results = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  var matches = [];
+  function focusNode(id) {
+    if (!nodeById[id]) return false;
+    if (hidden[id]) { status.textContent = "That actor is hidden by a filter."; return false; }
+    var path = network.findNode(id);
+    while (path.length > 1) {
+      api.openCluster(path[0]);
+      path = network.findNode(id);
+    }
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: false });
+    showDetails(id);
+    return true;
+  }
+  api.focusNode = focusNode;
+  function runSearch() {
+    var query = search.value.trim().toLowerCase();
+    clear(results);
+    matches = [];
+    if (!query) { status.textContent = ""; return; }
+    data.nodes.forEach(function (n) {
+      if (n.full.toLowerCase().indexOf(query) >= 0 || n.id.toLowerCase().slice(-query.length) === query) {
+        matches.push(n);
+      }
+    });
+    matches.sort(function (a, b) { return (hidden[a.id] ? 1 : 0) - (hidden[b.id] ? 1 : 0) || a.full.localeCompare(b.full); });
+    status.textContent = matches.length + (matches.length === 1 ? " actor found" : " actors found") +
+      (matches.length ? " (Enter shows the first)" : "");
+    matches.slice(0, 40).forEach(function (n) {
+      var item = el("li");
+      var button = el("button", hidden[n.id] ? "off" : null, n.full);
+      button.type = "button";
+      button.addEventListener("click", function () { focusNode(n.id); });
+      item.appendChild(button);
+      results.appendChild(item);
+    });
+  }
+  search.addEventListener("input", runSearch);
+  search.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && matches.length) { event.preventDefault(); focusNode(matches[0].id); }
+  });
+
+  // --- start ----------------------------------------------------------------------------------
+  if (clusterSelect) clusterSelect.value = data.clustered ? "level" : "";
+  applyFilters();
+  timings.filtered = performance.now();
+  // Fit, leaving a strip on the left for the level names drawn there.
+  function fitWithMargin() {
+    network.fit({ animation: false });
+    var width = container.clientWidth || 1;
+    var scale = Math.min(network.getScale() * (width - 150) / width, 1.4);
+    var centre = network.getViewPosition();
+    network.moveTo({ position: { x: centre.x - 70 / scale, y: centre.y }, scale: scale,
+                     animation: false });
+  }
+  api.fit = fitWithMargin;
+  fitWithMargin();
+  timings.fitted = performance.now();
+  api.ready = true;
+  network.redraw();
+})();
