@@ -533,6 +533,99 @@ def report(obj: Context, folder: Path) -> None:
     click.echo(f"Atlas written to {folder}/ (open {index})")
 
 
+@main.group()
+def export() -> None:
+    """Hand the graph to other tools: Neo4j (Bolt), neo4j-admin CSV, GraphML, GEXF, RDF."""
+
+
+@export.command("neo4j")
+@click.option("--uri", required=True, envvar="GOVATLAS_NEO4J_URI",
+              help="Bolt URI, e.g. bolt://localhost:7687 (or $GOVATLAS_NEO4J_URI).")
+@click.option("--user", envvar="GOVATLAS_NEO4J_USER", default="neo4j", show_default=True,
+              help="User (or $GOVATLAS_NEO4J_USER).")
+@click.option("--password", envvar="GOVATLAS_NEO4J_PASSWORD", default="",
+              help="Password (or $GOVATLAS_NEO4J_PASSWORD); never printed.")
+@click.option("--database", help="Database name (default: the server's default).")
+@click.option("--replace", is_flag=True, help="First delete what govatlas wrote before.")
+@click.option("--batch-size", default=500, show_default=True)
+@click.pass_obj
+def export_neo4j_command(obj: Context, uri: str, user: str, password: str,
+                         database: str | None, replace: bool, batch_size: int) -> None:
+    """Write the graph to Neo4j (or any Bolt server) with batched, idempotent MERGEs."""
+    from rich.progress import Progress
+
+    from govatlas.loaders.neo4j_export import ExportError, export_neo4j
+
+    with obj.store() as stored:
+        store = stored.in_memory_copy()
+    try:
+        with Progress(transient=True) as progress:
+            task = progress.add_task("Exporting", total=None)
+
+            def advance(done: int, total: int, step: str) -> None:
+                progress.update(task, completed=done, total=total, description=step)
+
+            summary = export_neo4j(store, uri, user, password, database=database,
+                                   replace=replace, batch_size=batch_size, progress=advance)
+    except ExportError as error:
+        fail(str(error), EXIT_STORE)
+    click.echo(str(summary))
+
+
+@export.command("neo4j-csv")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def export_neo4j_csv(obj: Context, folder: Path) -> None:
+    """CSV files for `neo4j-admin database import`, with constraints.cypher and import.sh."""
+    from govatlas.loaders.graph_files import write_neo4j_admin_csv
+
+    with obj.store() as store:
+        for path in write_neo4j_admin_csv(store, folder):
+            click.echo(path)
+
+
+@export.command("graphml")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def export_graphml(obj: Context, path: Path) -> None:
+    """The actor network as GraphML (nodes, links and their attributes)."""
+    from govatlas.loaders.graph_files import write_graphml
+
+    with obj.store() as store:
+        graph = write_graphml(store, path)
+    click.echo(f"{path}: {graph.number_of_nodes()} actors, {graph.number_of_edges()} links")
+
+
+@export.command("gexf")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def export_gexf(obj: Context, path: Path) -> None:
+    """The actor network as GEXF, for Gephi."""
+    from govatlas.loaders.graph_files import write_gexf
+
+    with obj.store() as store:
+        graph = write_gexf(store, path)
+    click.echo(f"{path}: {graph.number_of_nodes()} actors, {graph.number_of_edges()} links")
+
+
+@export.command("rdf")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld"]), default="ttl",
+              show_default=True)
+@click.option("--city", "--territory", "territory", help="Only this territory.")
+@click.pass_obj
+def export_rdf(obj: Context, path: Path, fmt: str, territory: str | None) -> None:
+    """The whole graph, or one territory, as Turtle or JSON-LD."""
+    from govatlas.loaders.graph_files import write_rdf
+
+    with obj.store() as store:
+        try:
+            count = write_rdf(store, path, fmt=fmt, territory=territory)
+        except ValueError as error:
+            fail(str(error), EXIT_DATA)
+    click.echo(f"{path}: {count} triples")
+
+
 @main.command()
 @click.argument("key")
 @click.option("--documents", type=click.Path(exists=True, file_okay=False, path_type=Path),

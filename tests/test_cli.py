@@ -86,3 +86,18 @@ def test_bad_option_value_exits_2(tmp_path):
     result = run("--store", str(tmp_path / "s"), "matrix", "--as-of", "yesterday")
     assert result.exit_code == 2
     assert "'yesterday' is not a date" in result.output
+
+
+def test_export_commands_write_files_and_refuse_an_unreachable_bolt_server(tmp_path):
+    import networkx as nx
+
+    store = str(tmp_path / "store")
+    assert run("--store", store, "build").exit_code == 0
+    graphml = tmp_path / "g.graphml"
+    assert run("--store", store, "export", "graphml", str(graphml)).exit_code == 0
+    assert nx.read_graphml(graphml).number_of_nodes() > 200
+    result = run("--store", store, "export", "neo4j", "--uri", "bolt://127.0.0.1:1",
+                 "--password", "s3cret-value")
+    assert result.exit_code == 3
+    assert "bolt://127.0.0.1:1" in result.output
+    assert "s3cret-value" not in result.output
