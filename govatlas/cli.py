@@ -584,28 +584,23 @@ def export_neo4j_csv(obj: Context, folder: Path) -> None:
             click.echo(path)
 
 
-@export.command("graphml")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.pass_obj
-def export_graphml(obj: Context, path: Path) -> None:
-    """The actor network as GraphML (nodes, links and their attributes)."""
-    from govatlas.loaders.graph_files import write_graphml
+def _network_file_command(name: str, help_text: str) -> None:
+    """`govatlas export graphml|gexf PATH`: the same network, in one of two file formats."""
 
-    with obj.store() as store:
-        graph = write_graphml(store, path)
-    click.echo(f"{path}: {graph.number_of_nodes()} actors, {graph.number_of_edges()} links")
+    @export.command(name, help=help_text)
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.pass_obj
+    def command(obj: Context, path: Path) -> None:
+        from govatlas.loaders import graph_files
+
+        with obj.store() as store:
+            graph = getattr(graph_files, f"write_{name}")(store, path)
+        click.echo(f"{path}: {graph.number_of_nodes()} actors, "
+                   f"{graph.number_of_edges()} links")
 
 
-@export.command("gexf")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.pass_obj
-def export_gexf(obj: Context, path: Path) -> None:
-    """The actor network as GEXF, for Gephi."""
-    from govatlas.loaders.graph_files import write_gexf
-
-    with obj.store() as store:
-        graph = write_gexf(store, path)
-    click.echo(f"{path}: {graph.number_of_nodes()} actors, {graph.number_of_edges()} links")
+_network_file_command("graphml", "The actor network as GraphML (nodes, links, attributes).")
+_network_file_command("gexf", "The actor network as GEXF, for Gephi.")
 
 
 @export.command("rdf")
