@@ -37,6 +37,38 @@ DEFAULT_STORE = Path(".govatlas") / "store"
 BULK_THRESHOLD = 50_000
 
 
+EXISTING = "FILTER NOT EXISTS { ?l ga:status ?s FILTER(?s != status:reported) }"
+
+#: What the store derives after each load, in order (a query may use the ones before it).
+#: Each derived property is defined in the ontology; the gap shapes test it with one lookup.
+DERIVATIONS: tuple[tuple[str, str], ...] = (
+    ("withinOrganization", """SELECT DISTINCT ?x ?y WHERE {
+        ?x a ga:Actor . ?x org:subOrganizationOf* ?y }"""),
+    ("takesPartIn", f"""SELECT DISTINCT ?x ?y WHERE {{
+        {{ ?y a ga:Instrument ; ga:owner ?x }}
+        UNION {{ ?l ga:instrument ?y ; ga:fromActor ?x {EXISTING} }}
+        UNION {{ ?l ga:instrument ?y ; ga:toActor ?x {EXISTING} }} }}"""),
+    ("exchangesInformationWith", f"""SELECT DISTINCT ?x ?y WHERE {{
+        {{ {{ ?l ga:fromActor ?a ; ga:toActor ?b }} UNION {{ ?l ga:fromActor ?b ; ga:toActor ?a }}
+           ?l ga:linkType/ga:linkFamily ?family .
+           FILTER(?family IN (lf:information, lf:cooperation)) {EXISTING} }}
+        UNION
+        {{ ?m1 ga:linkType lt:member-of ; ga:fromActor ?a ; ga:toActor ?forum .
+           ?m2 ga:linkType lt:member-of ; ga:toActor ?forum ; ga:fromActor ?b .
+           FILTER(?a != ?b) }}
+        ?a ga:withinOrganization ?x . ?b ga:withinOrganization ?y . }}"""),
+    ("sharesObjectivesWith", f"""SELECT DISTINCT ?x ?y WHERE {{
+        {{ {{ ?l ga:fromActor ?a ; ga:toActor ?b }} UNION {{ ?l ga:fromActor ?b ; ga:toActor ?a }}
+           ?l ga:linkType ?type .
+           FILTER(?type IN (lt:steers, lt:contracts-with, lt:delegates-to)) {EXISTING} }}
+        UNION
+        {{ ?a ga:takesPartIn ?shared . ?b ga:takesPartIn ?shared .
+           ?shared ga:instrumentType ?kind .
+           FILTER(?kind IN (it:strategy, it:contract, it:agreement)) FILTER(?a != ?b) }}
+        ?a ga:withinOrganization ?x . ?b ga:withinOrganization ?y . }}"""),
+)
+
+
 def default_store_path() -> Path:
     """``$GOVATLAS_STORE`` if set, else ``.govatlas/store`` under the working directory."""
     return Path(os.environ.get("GOVATLAS_STORE", DEFAULT_STORE))
@@ -105,33 +137,22 @@ class GraphStore:
                           f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
 
     def derive(self) -> int:
-        """Recompute the derived graph: ``ga:withinOrganization`` (the reflexive-transitive
-        closure of org:subOrganizationOf) and ``ga:takesPartIn`` (actor to the instruments it
-        runs or has a link in), over all datasets. Returns the number of triples.
+        """Recompute the derived graph (:data:`DERIVATIONS`) over all datasets; returns the
+        number of derived triples.
 
         Derived once after loading rather than by a property path in every rule: a path with
         an open end is the costliest pattern a SPARQL engine evaluates, and the gap shapes ask
         it for every focus node.
         """
         target = ox.NamedNode(DERIVED_GRAPH)
-        derived = {
-            GA + "withinOrganization": """SELECT DISTINCT ?x ?y WHERE {
-                ?x a ga:Actor . ?x org:subOrganizationOf* ?y }""",
-            GA + "takesPartIn": """SELECT DISTINCT ?x ?y WHERE {
-                { ?y a ga:Instrument ; ga:owner ?x }
-                UNION { ?l ga:instrument ?y ; ga:fromActor ?x
-                        FILTER NOT EXISTS { ?l ga:status ?s FILTER(?s != status:reported) } }
-                UNION { ?l ga:instrument ?y ; ga:toActor ?x
-                        FILTER NOT EXISTS { ?l ga:status ?s FILTER(?s != status:reported) } } }""",
-        }
-        quads = []
-        for predicate, query in derived.items():
-            rows = self.store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
-            quads += [ox.Quad(row["x"], ox.NamedNode(predicate), row["y"], target)
-                      for row in rows if row["x"] is not None and row["y"] is not None]
         if self.store.contains_named_graph(target):
             self.store.remove_graph(target)
-        self.store.extend(quads)
+        # In order: each query may use what the ones before it derived.
+        for predicate, query in DERIVATIONS:
+            rows = self.store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
+            self.store.extend([ox.Quad(row["x"], ox.NamedNode(GA + predicate), row["y"], target)
+                               for row in rows
+                               if row["x"] is not None and row["y"] is not None])
         return sum(1 for _ in self.quads(DERIVED_GRAPH))
 
     def remove_graph(self, graph: str) -> bool:
