@@ -36,6 +36,7 @@ from govatlas.graph.store import GraphStore
 from govatlas.ontology import ontology_files
 from govatlas.ontology.vocabulary import vocabulary
 
+from .matrix import cell_html
 from .network_map import page_shell
 
 __all__ = ["HEATMAP_CSS", "LEVEL_COLOURS", "build_heatmap", "competence_order",
@@ -298,15 +299,7 @@ def mc2cm_table(matrix: CompetenceMatrix) -> str:
     for territory, by_level in matrix.rows.items():
         tds = []
         for code, _label in matrix.levels:
-            parts = []
-            for holder, items in by_level.get(code, Cell()).holders.items():
-                entries = "".join(
-                    f"<li title='{html.escape(f'{a.source} lines {a.locator}')}'>"
-                    + (f"<i>{html.escape(a.text)}</i>" if a.placeholder else html.escape(a.text))
-                    + "</li>" for a in items)
-                parts.append(f"<div class='holder'>({html.escape(holder)})</div>"
-                             f"<ul>{entries}</ul>")
-            tds.append(f"<td>{''.join(parts)}</td>")
+            tds.append(f"<td>{cell_html(by_level.get(code, Cell()))}</td>")
         rows.append(f"<tr><th>{html.escape(territory)}</th>{''.join(tds)}</tr>")
     return (f"<table class='mc2cm'><thead><tr><th>Territory</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")

@@ -72,6 +72,20 @@ def _as_json(matrix: CompetenceMatrix) -> dict:
     }
 
 
+def cell_html(cell: Cell) -> str:
+    """One cell as HTML: each holder in parentheses, then its competences in the source's
+    words, with the source lines on hover; every value escaped."""
+    parts = []
+    for holder, items in cell.holders.items():
+        entries = "".join(
+            f'<li title="{html.escape(f"{a.source} lines {a.locator}")}">'
+            + (f"<i>{html.escape(a.text)}</i>" if a.placeholder else html.escape(a.text))
+            + "</li>"
+            for a in items)
+        parts.append(f'<div class="holder">({html.escape(holder)})</div><ul>{entries}</ul>')
+    return "".join(parts)
+
+
 def render_html(matrix: CompetenceMatrix) -> str:
     """A self-contained page; every value from the data is escaped."""
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label in matrix.levels)
@@ -79,15 +93,7 @@ def render_html(matrix: CompetenceMatrix) -> str:
     for territory, cells in matrix.rows.items():
         tds = []
         for code, _ in matrix.levels:
-            parts = []
-            for holder, items in cells.get(code, Cell()).holders.items():
-                entries = "".join(
-                    f'<li title="{html.escape(f"{a.source} lines {a.locator}")}">'
-                    + (f"<i>{html.escape(a.text)}</i>" if a.placeholder else html.escape(a.text))
-                    + "</li>"
-                    for a in items)
-                parts.append(f'<div class="holder">({html.escape(holder)})</div><ul>{entries}</ul>')
-            tds.append(f"<td>{''.join(parts)}</td>")
+            tds.append(f"<td>{cell_html(cells.get(code, Cell()))}</td>")
         body.append(f"<tr><th>{html.escape(territory)}</th>{''.join(tds)}</tr>")
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             "<title>Distribution of competences</title><style>"
