@@ -20,7 +20,14 @@ from urllib.parse import parse_qs, urlparse
 
 from govatlas.graph.store import GraphStore
 
-from .library import LibraryQuery, QueryError, load_library, parse_query
+from .library import (
+    LibraryQuery,
+    QueryError,
+    QueryTimeout,
+    ResultTooLarge,
+    load_library,
+    parse_query,
+)
 from .runner import run_query
 
 RESULT_TYPES = {
@@ -152,12 +159,14 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
             try:
                 result = run_query(endpoint.store, query, {}, timeout=endpoint.timeout,
                                    max_rows=endpoint.max_rows)
+            except QueryTimeout as error:
+                self.send_text(HTTPStatus.SERVICE_UNAVAILABLE, str(error))
+                return
+            except ResultTooLarge as error:
+                self.send_text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(error))
+                return
             except QueryError as error:
-                message = str(error)
-                status = (HTTPStatus.SERVICE_UNAVAILABLE if "longer than" in message
-                          else HTTPStatus.REQUEST_ENTITY_TOO_LARGE if "more than" in message
-                          else HTTPStatus.BAD_REQUEST)
-                self.send_text(status, message)
+                self.send_text(HTTPStatus.BAD_REQUEST, str(error))
                 return
             graph = result.kind in ("CONSTRUCT", "DESCRIBE")
             fmt = negotiate(self.headers.get("Accept", ""), graph)

@@ -37,6 +37,14 @@ class QueryError(ValueError):
     """A query or parameter problem, said so that the user can fix it."""
 
 
+class QueryTimeout(QueryError):
+    """The query ran past its time limit and was stopped."""
+
+
+class ResultTooLarge(QueryError):
+    """The result has more rows than the limit allows."""
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from govatlas.graph.store import GraphStore, bind
 from govatlas.ontology.namespaces import PREFIXES, XSD, sparql_prefixes
 
-from .library import LibraryQuery, QueryError
+from .library import LibraryQuery, QueryError, QueryTimeout, ResultTooLarge
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -209,7 +209,7 @@ def run_query(store: GraphStore, query: LibraryQuery, values: dict[str, str] | N
         if not receiver.poll(timeout):
             process.kill()
             process.join()
-            raise QueryError(f"the query ran longer than {timeout:g} s and was stopped: narrow "
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped: narrow "
                              "it (a LIMIT, a more selective pattern) or raise --timeout")
         status, detail, data = receiver.recv()
         process.join()
@@ -217,7 +217,7 @@ def run_query(store: GraphStore, query: LibraryQuery, values: dict[str, str] | N
             raise QueryError(detail)
         result = _from_payload(detail, data, graph=status == "graph")
     if max_rows is not None and len(result.rows) + len(result.triples or []) > max_rows:
-        raise QueryError(f"the result has more than {max_rows} rows: add a LIMIT or narrow the "
+        raise ResultTooLarge(f"the result has more than {max_rows} rows: add a LIMIT or narrow the "
                          "query")
     return result
 

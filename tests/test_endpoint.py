@@ -4,7 +4,6 @@ started as a real server, and the push to a real triple store (an Oxigraph serve
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -12,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,6 +49,19 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None
     raise RuntimeError(f"no server at {url} after {seconds} s")
 
 
+@contextmanager
+def running(command: list, url: str):
+    """A server process for the duration of a test, stopped whatever happens."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        wait_for(url + "/", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def built_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("endpoint") / "store"
@@ -60,17 +73,9 @@ def built_store(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def endpoint(built_store):
     port = free_port()
-    process = subprocess.Popen(
-        [BIN / "govatlas", "--store", str(built_store), "serve", "--port", str(port),
-         "--timeout", "3", "--max-rows", "500"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/", process)
+    with running([BIN / "govatlas", "--store", str(built_store), "serve", "--port", str(port),
+                  "--timeout", "3", "--max-rows", "500"], f"http://127.0.0.1:{port}") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -188,17 +193,9 @@ def oxigraph_server(tmp_path):
     if binary is None:
         pytest.fail("the oxigraph server is not installed: pip install oxigraph (.ci/run does)")
     port = free_port()
-    process = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "remote"),
-                                "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/", process)
+    with running([binary, "serve", "--location", str(tmp_path / "remote"), "--bind",
+                  f"127.0.0.1:{port}"], f"http://127.0.0.1:{port}") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_push_uploads_every_graph_and_twice_leaves_one_copy(built_store, local,
