@@ -103,8 +103,9 @@ def build(obj: Context, paths: tuple[Path, ...]) -> None:
                 progress.advance(task)
                 for path in datasets:
                     progress.update(task, description=f"Loading {path.name}")
-                    reports.append(load_dataset(store, path))
+                    reports.append(load_dataset(store, path, derive=False))
                     progress.advance(task)
+            store.derive()
         except DataError as error:
             print_problems(error)
             sys.exit(EXIT_DATA)
@@ -139,13 +140,15 @@ def load(obj: Context, paths: tuple[Path, ...], name: str | None, dry_run: bool)
     with store:
         for path in paths:
             try:
-                report = load_dataset(store, path, name=name, dry_run=dry_run)
+                report = load_dataset(store, path, name=name, dry_run=dry_run, derive=False)
             except DataError as error:
                 print_problems(error)
                 failed = True
                 continue
             verb = "checked" if dry_run else ("replaced" if report.replaced else "loaded")
             click.echo(f"{path}: {verb}, {report.quads} triples (dataset '{report.name}')")
+        if not dry_run:
+            store.derive()
     if failed:
         sys.exit(EXIT_DATA)
 

@@ -46,11 +46,12 @@ def load_ontology(store: GraphStore) -> LoadReport:
 
 
 def load_dataset(store: GraphStore, path: Path, name: str | None = None,
-                 dry_run: bool = False) -> LoadReport:
+                 dry_run: bool = False, derive: bool = True) -> LoadReport:
     """Check the dataset at ``path`` and, unless ``dry_run``, store it under ``name``.
 
     Ids may refer to actors and instruments already stored by other datasets. The dataset's
-    graph is replaced as a whole: loading the same folder twice leaves one copy.
+    graph is replaced as a whole: loading the same folder twice leaves one copy. ``derive``
+    recomputes the derived graph afterwards; a caller loading several datasets does it once.
     """
     name = name or dataset_name(path)
     graph = DATASET_GRAPH + name
@@ -59,7 +60,8 @@ def load_dataset(store: GraphStore, path: Path, name: str | None = None,
     replaced = graph in store.graphs()
     if not dry_run:
         store.replace_graph(graph, quads)
-        store.derive()
+        if derive:
+            store.derive()
     return LoadReport(name, graph, len(quads), replaced)
 
 
@@ -70,7 +72,7 @@ def build(store: GraphStore, paths: list[Path] | None = None,
     for path in paths if paths is not None else bundled_datasets():
         if progress:
             progress(dataset_name(path))
-        reports.append(load_dataset(store, path))
+        reports.append(load_dataset(store, path, derive=False))
     store.derive()
     store.flush()
     return reports
