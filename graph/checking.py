@@ -32,6 +32,7 @@ from .validation import (
     gap_shapes,
     run_pyshacl,
     run_store_shapes,
+    run_turbo,
     sort_findings,
 )
 
@@ -140,12 +141,11 @@ def validate_paths(paths: list[Path], engine: str = "store",
     """Check ``paths`` together; :class:`Unreadable` if any cannot be read."""
     store, problems, rdf_inputs = load_inputs(paths)
     findings = template_findings(problems)
-    data = store.to_rdflib()
-    findings += run_pyshacl(data, "quality")
-    if gaps:
-        if engine == "pyshacl":
-            findings += run_pyshacl(data, "gaps")
-        else:
+    if engine == "pyshacl":
+        findings += run_pyshacl(store.to_rdflib(), "all" if gaps else "quality")
+    else:
+        findings += run_turbo(store, "quality")
+        if gaps:
             findings += run_store_shapes(store, gap_shapes())
     described = locate_in_rdf(describe(store, findings), rdf_inputs)
     # A row the template check refused also breaks a shape; its template message says more.

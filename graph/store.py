@@ -41,6 +41,8 @@ EXISTING = "FILTER NOT EXISTS { ?l ga:status ?s FILTER(?s != status:reported) }"
 
 #: What the store derives after each load, in order (a query may use the ones before it).
 #: Each derived property is defined in the ontology; the gap shapes test it with one lookup.
+#: The pairs are made DISTINCT in a subquery before they are widened to the organisations
+#: around them: joined the other way round the query grows with the square of the links.
 DERIVATIONS: tuple[tuple[str, str], ...] = (
     ("withinOrganization", """SELECT DISTINCT ?x ?y WHERE {
         ?x a ga:Actor . ?x org:subOrganizationOf* ?y }"""),
@@ -49,22 +51,24 @@ DERIVATIONS: tuple[tuple[str, str], ...] = (
         UNION {{ ?l ga:instrument ?y ; ga:fromActor ?x {EXISTING} }}
         UNION {{ ?l ga:instrument ?y ; ga:toActor ?x {EXISTING} }} }}"""),
     ("exchangesInformationWith", f"""SELECT DISTINCT ?x ?y WHERE {{
+      {{ SELECT DISTINCT ?a ?b WHERE {{
         {{ {{ ?l ga:fromActor ?a ; ga:toActor ?b }} UNION {{ ?l ga:fromActor ?b ; ga:toActor ?a }}
            ?l ga:linkType/ga:linkFamily ?family .
            FILTER(?family IN (lf:information, lf:cooperation)) {EXISTING} }}
         UNION
         {{ ?m1 ga:linkType lt:member-of ; ga:fromActor ?a ; ga:toActor ?forum .
            ?m2 ga:linkType lt:member-of ; ga:toActor ?forum ; ga:fromActor ?b .
-           FILTER(?a != ?b) }}
+           FILTER(?a != ?b) }} }} }}
         ?a ga:withinOrganization ?x . ?b ga:withinOrganization ?y . }}"""),
     ("sharesObjectivesWith", f"""SELECT DISTINCT ?x ?y WHERE {{
+      {{ SELECT DISTINCT ?a ?b WHERE {{
         {{ {{ ?l ga:fromActor ?a ; ga:toActor ?b }} UNION {{ ?l ga:fromActor ?b ; ga:toActor ?a }}
            ?l ga:linkType ?type .
            FILTER(?type IN (lt:steers, lt:contracts-with, lt:delegates-to)) {EXISTING} }}
         UNION
         {{ ?a ga:takesPartIn ?shared . ?b ga:takesPartIn ?shared .
            ?shared ga:instrumentType ?kind .
-           FILTER(?kind IN (it:strategy, it:contract, it:agreement)) FILTER(?a != ?b) }}
+           FILTER(?kind IN (it:strategy, it:contract, it:agreement)) FILTER(?a != ?b) }} }} }}
         ?a ga:withinOrganization ?x . ?b ga:withinOrganization ?y . }}"""),
 )
 
