@@ -9,8 +9,13 @@ the levels, reporting and information up, membership of inter-municipal bodies, 
 associations. A controlled share of the places leaves out the link that would close each of the
 eight governance gaps, so validation has something to find at every size.
 
-    python bench/generate.py --actors 20000 --out /tmp/country     # about 1,000,000 triples
-    python bench/generate.py --triples 100000 --out /tmp/country
+    python bench/generate.py --actors 9000 --out /tmp/country      # about 1,000,000 triples
+    python bench/generate.py --triples 100000 --out /tmp/country --defects /tmp/defects.ttl
+
+``--defects`` also writes a Turtle file of statements that break the data-quality shapes, one
+kind of error after another (a missing name, a bad country code, a holder that is not an
+actor, a period that ends before it starts, a parent cycle, ...), about the generated actors:
+validated with the dataset, it gives the data-quality engines something to find.
 
 The same arguments always give the same files (seeded random numbers).
 """
@@ -24,8 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SOURCE = "synthetic-country.txt"
-#: triples per actor in the generated data, measured on the loader's output
-TRIPLES_PER_ACTOR = 75
+#: triples per requested actor, measured on the store after loading (derived graph and
+#: ontology included)
+TRIPLES_PER_ACTOR = 110
 
 
 @dataclass
@@ -51,6 +57,12 @@ class Country:
     def allocate(self, holder: str, competence: str, level: str, qualifier: str = "") -> None:
         self.competences.append([holder, competence, level, qualifier, "", "", SOURCE,
                                  self.locator()])
+
+    def instrument(self, instrument_id: str, label: str, kind: str, territory: str = "",
+                   valid_from: str = "", owner: str = "", aligns: tuple[str, ...] = ()) -> str:
+        self.instruments.append([instrument_id, label, kind, "XX", territory, valid_from, "", "",
+                                 "", SOURCE, self.locator(), owner, "|".join(aligns)])
+        return instrument_id
 
     def link(self, source: str, target: str, kind: str, instrument: str = "",
              valid_from: str = "") -> None:
@@ -89,10 +101,10 @@ def generate(actors: int, seed: int = 7, gap_share: float = 0.05) -> Country:
         country.allocate(state, competence, "national")
     for ministry in ministries:
         country.link(delegation, ministry, "coordinates")
-    country.instruments.append(["xx-contracts", "Territorial integration contracts", "contract",
-                                "XX", "", "2019", "", "", "", SOURCE, country.locator()])
-    country.instruments.append(["xx-strategy", "National integration strategy", "strategy",
-                                "XX", "", "2018", "", "", "", SOURCE, country.locator()])
+    country.instrument("xx-contracts", "Territorial integration contracts", "contract",
+                       valid_from="2019")
+    country.instrument("xx-strategy", "National integration strategy", "strategy",
+                       valid_from="2018")
     country.link(delegation, state, "evaluates", "xx-contracts")
 
     region_ids = []
@@ -119,16 +131,35 @@ def generate(actors: int, seed: int = 7, gap_share: float = 0.05) -> Country:
         country.link(region, department, "coordinates")
         if not gap():
             country.link(prefecture, department, "informs")
+        # two programmes; a strategy aligning them unless the department lacks one (policy and
+        # objective gaps); the prefecture monitors one of them unless it does not (accountability)
+        territory = f"Department {d}"
+        plan = country.instrument(f"xx-plan-{d}", f"Integration plan of department {d}",
+                                  "action-plan", territory, "2020", department)
+        fund = country.instrument(f"xx-fund-{d}", f"Social fund of department {d}",
+                                  "funding-programme", territory, "2020", department)
+        strategy = "" if gap() else country.instrument(
+            f"xx-dept-strategy-{d}", f"Solidarity strategy of department {d}", "strategy",
+            territory, "2020", department, (plan, fund))
+        if not gap():
+            country.link(prefecture, department, "monitors", strategy or plan)
         department_ids.append(department)
 
-    bodies = []
+    areas = []
     for b in range(intercommunal):
         department = department_ids[b % departments]
         area = f"Area {b}"
-        body = country.actor(f"xx-imb-{b}", f"Inter-municipal body {b}", "inter-municipal-body",
-                             "local", territory=area)
-        country.link(department, body, "partners-with")
-        bodies.append((body, area, department))
+        # a share of the areas have no inter-municipal body (administrative gap)
+        body = "" if gap() else country.actor(f"xx-imb-{b}", f"Inter-municipal body {b}",
+                                             "inter-municipal-body", "local", territory=area)
+        if body:
+            country.link(department, body, "partners-with")
+        # the department's social action service in the area acts beside the municipalities:
+        # it informs, funds and contracts with them, each unless the draw leaves a gap
+        service = country.actor(f"xx-service-{b}", f"Social action service, area {b}",
+                                "directorate", "intermediate", department, area)
+        country.allocate(service, "social-action", "intermediate")
+        areas.append((body, area, department, service))
 
     ngo_ids = [country.actor(f"xx-ngo-{n}", f"Association {n}", "ngo", "local")
                for n in range(ngos)]
@@ -139,25 +170,30 @@ def generate(actors: int, seed: int = 7, gap_share: float = 0.05) -> Country:
                     for e in range(employers)]
 
     for m in range(municipalities):
-        body, area, department = bodies[m % intercommunal]
-        # a share of the areas have no inter-municipal body of their own (administrative gap)
-        territory = area if not (m % intercommunal == 0 and gap()) else f"Unorganised area {m}"
+        body, area, department, service = areas[m % intercommunal]
         city = country.actor(f"xx-city-{m}", f"Municipality {m}", "municipality", "local",
-                             territory=territory)
+                             territory=area)
         for competence, qualifier in LOCAL_COMPETENCES[: 2 + m % 4]:
             country.allocate(city, competence, "local", qualifier)
-        if territory == area:
+        if body:
             country.link(city, body, "member-of")
         if not gap():
-            country.link(department, city, "funds", "", "2020")
+            country.link(service, city, "informs")  # information (and capacity) gap otherwise
+        if not gap():
+            country.link(service, city, "funds", "", "2020")  # fiscal gap otherwise
+        if not gap():
+            country.link(service, city, "contracts-with")  # objective gap otherwise
         if not gap():
             country.link(city, department, "reports-to")
         if m % 25 == 0:
             signed = "2019" if m % 50 == 0 else "2021"
             country.link(delegation, city, "contracts-with", "xx-contracts", signed)
         if not gap():
-            country.link(ngo_ids[m % ngos], city, "implements-for")
-        if m % 3 == 0 and not gap():
+            ngo = ngo_ids[m % ngos]
+            country.link(ngo, city, "implements-for")
+            if not gap():
+                country.link(city, ngo, "funds")  # capacity gap (delivery unfunded) otherwise
+        if not gap():
             country.link(city, migrant_ids[m % migrant_associations], "consults")
         if m % 40 == 0:
             country.link(employer_ids[m % employers], city, "partners-with")
@@ -171,7 +207,7 @@ def write(country: Country, folder: Path) -> Path:
         "competences": "holder,competence,level,qualifier,valid_from,valid_until,source,locator",
         "links": "from_actor,to_actor,type,instrument,valid_from,valid_until,source,locator",
         "instruments": "id,label,type,country,territory,valid_from,valid_until,succeeds,status,"
-                       "source,locator",
+                       "source,locator,owner,aligns",
     }
     for name, header in headers.items():
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
@@ -179,6 +215,88 @@ def write(country: Country, folder: Path) -> Path:
             writer.writerow(header.split(","))
             writer.writerows(getattr(country, name))
     return folder
+
+
+PREFIXES = """@prefix ga: <https://w3id.org/govatlas/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix actor: <https://w3id.org/govatlas/actor/> .
+@prefix defect: <https://w3id.org/govatlas/statement/defect/> .
+@prefix level: <https://w3id.org/govatlas/level/> .
+@prefix comp: <https://w3id.org/govatlas/competence/> .
+@prefix lt: <https://w3id.org/govatlas/link-type/> .
+@prefix qk: <https://w3id.org/govatlas/quantity/> .
+@prefix source: <https://w3id.org/govatlas/source/> .
+"""
+
+#: One Turtle template per kind of error; {n} numbers the defect, {a} and {b} are actor ids.
+DEFECTS = (
+    # an actor with no name
+    "actor:xx-defect-{n} a ga:Actor ; org:classification ga:NGO ; ga:level level:local ;"
+    " ga:country \"XX\" ; {prov} .",
+    # a country that is not a code
+    "actor:xx-defect-{n} a ga:Actor ; rdfs:label \"Defect {n}\" ; org:classification ga:NGO ;"
+    " ga:level level:local ; ga:country \"Xland\" ; {prov} .",
+    # a level that is a competence
+    "actor:xx-defect-{n} a ga:Actor ; rdfs:label \"Defect {n}\" ; org:classification ga:NGO ;"
+    " ga:level comp:housing ; ga:country \"XX\" ; {prov} .",
+    # an allocation with two holders
+    "defect:{n} a ga:CompetenceAllocation ; ga:holder actor:{a}, actor:{b} ;"
+    " ga:competence comp:housing ; ga:level level:local ; {prov} .",
+    # a holder that is not an actor
+    "defect:{n} a ga:CompetenceAllocation ; ga:holder defect:nobody-{n} ;"
+    " ga:competence comp:housing ; ga:level level:local ; {prov} .",
+    # a period that ends before it starts
+    "defect:{n} a ga:CoordinationLink ; ga:fromActor actor:{a} ; ga:toActor actor:{b} ;"
+    " ga:linkType lt:informs ; ga:validFrom \"2021-01-01\"^^xsd:date ;"
+    " ga:validUntil \"2020-01-01\"^^xsd:date ; {prov} .",
+    # a start that is not a date
+    "defect:{n} a ga:CoordinationLink ; ga:fromActor actor:{a} ; ga:toActor actor:{b} ;"
+    " ga:linkType lt:informs ; ga:validFrom \"spring 2020\" ; {prov} .",
+    # a figure whose value is not a number
+    "defect:{n} a ga:Quantity ; ga:subject actor:{a} ; ga:quantityKind qk:amount ;"
+    " ga:value \"a lot\" ; {prov} .",
+    # a source with no lines
+    "defect:{n} a ga:CoordinationLink ; ga:fromActor actor:{a} ; ga:toActor actor:{b} ;"
+    " ga:linkType lt:informs ; prov:qualifiedDerivation defect:{n}-source .\n"
+    "defect:{n}-source a prov:Derivation ; prov:entity source:synthetic-country-txt ;"
+    " ga:locator \"\" .",
+    # two actors each part of the other
+    "actor:xx-defect-{n} a ga:Actor ; rdfs:label \"Defect {n}\" ; org:classification ga:NGO ;"
+    " ga:level level:local ; ga:country \"XX\" ; org:subOrganizationOf actor:xx-defect-{n}b ;"
+    " {prov} .\nactor:xx-defect-{n}b a ga:Actor ; rdfs:label \"Defect {n}b\" ;"
+    " org:classification ga:NGO ; ga:level level:local ; ga:country \"XX\" ;"
+    " org:subOrganizationOf actor:xx-defect-{n} ; {prov} .",
+    # an instrument with no type
+    "defect:{n} a ga:Instrument ; rdfs:label \"Defect {n}\" ; {prov} .",
+    # a link with no source
+    "defect:{n} a ga:CoordinationLink ; ga:fromActor actor:{a} ; ga:toActor actor:{b} ;"
+    " ga:linkType lt:informs .",
+)
+
+
+def defects(country: Country, count: int, seed: int = 7) -> str:
+    """Turtle with ``count`` data-quality errors about the country's actors, kind after kind."""
+    rng = random.Random(seed)
+    ids = [row[0] for row in country.actors]
+    parts = [PREFIXES]
+    for n in range(count):
+        a, b = rng.sample(ids, 2)
+        prov = (f"prov:qualifiedDerivation defect:{n}-d .\ndefect:{n}-d a prov:Derivation ;"
+                f" prov:entity source:synthetic-country-txt ; ga:locator \"{n + 1}\"")
+        parts.append(DEFECTS[n % len(DEFECTS)].format(n=n, a=a, b=b, prov=prov))
+    return "\n".join(parts) + "\n"
+
+
+def write_defects(country: Country, path: Path, count: int | None = None) -> Path:
+    """Write :func:`defects` to ``path``: by default one error per 200 actors, at least one of
+    each kind."""
+    count = count if count is not None else max(len(DEFECTS), len(country.actors) // 200)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(defects(country, count), encoding="utf-8")
+    return path
 
 
 def main() -> None:
@@ -189,10 +307,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="dataset folder to write")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--gap-share", type=float, default=0.05)
+    parser.add_argument("--defects", type=Path,
+                        help="also write a Turtle file of data-quality errors here")
     args = parser.parse_args()
     actors = args.actors or max(10, args.triples // TRIPLES_PER_ACTOR)
     country = generate(actors, args.seed, args.gap_share)
     write(country, args.out)
+    if args.defects:
+        write_defects(country, args.defects)
     print(f"{len(country.actors)} actors, {len(country.competences)} allocations, "
           f"{len(country.links)} links written to {args.out}")
 
