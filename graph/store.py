@@ -121,18 +121,7 @@ class GraphStore:
         """
         node = ox.NamedNode(graph)
         if not self.store.contains_named_graph(node):
-            if self.path is None or len(quads) < BULK_THRESHOLD:
-                self.store.extend(quads)
-            else:
-                # Bulk loading skips the transaction (4x faster on disk for a million quads);
-                # the graph is new, so undoing a failure means removing it, and nothing that
-                # was stored before is touched.
-                try:
-                    self.store.bulk_extend(quads)
-                    self.store.flush()
-                except BaseException:
-                    self.store.remove_graph(node)
-                    raise
+            self._fill_new_graph(node, quads)
             if not quads:
                 self.store.add_graph(node)
             return
@@ -140,13 +129,31 @@ class GraphStore:
         self.store.update(f"DROP SILENT GRAPH <{graph}> ;\n"
                           f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
 
+    def _fill_new_graph(self, node: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        """Write ``quads`` into the graph ``node``, which holds nothing stored before this call.
+
+        Bulk loading skips the transaction (4x faster on disk for a million quads); since the
+        graph holds nothing older, undoing a failure means removing it, and nothing that was
+        stored before is touched.
+        """
+        if self.path is None or len(quads) < BULK_THRESHOLD:
+            self.store.extend(quads)
+            return
+        try:
+            self.store.bulk_extend(quads)
+            self.store.flush()
+        except BaseException:
+            self.store.remove_graph(node)
+            raise
+
     def derive(self) -> int:
         """Recompute the derived graph (:data:`DERIVATIONS`) over all datasets; returns the
         number of derived triples.
 
         Derived once after loading rather than by a property path in every rule: a path with
         an open end is the costliest pattern a SPARQL engine evaluates, and the gap shapes ask
-        it for every focus node.
+        it for every focus node. Should writing fail, the derived graph is left out and the next
+        load derives it again; the datasets are not touched.
         """
         target = ox.NamedNode(DERIVED_GRAPH)
         if self.store.contains_named_graph(target):
@@ -154,9 +161,9 @@ class GraphStore:
         # In order: each query may use what the ones before it derived.
         for predicate, query in DERIVATIONS:
             rows = self.store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
-            self.store.extend([ox.Quad(row["x"], ox.NamedNode(GA + predicate), row["y"], target)
-                               for row in rows
-                               if row["x"] is not None and row["y"] is not None])
+            self._fill_new_graph(target, [
+                ox.Quad(row["x"], ox.NamedNode(GA + predicate), row["y"], target)
+                for row in rows if row["x"] is not None and row["y"] is not None])
         return sum(1 for _ in self.quads(DERIVED_GRAPH))
 
     def remove_graph(self, graph: str) -> bool:
