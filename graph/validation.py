@@ -164,7 +164,7 @@ def _node_shape(shapes: rdflib.Graph, shape):
 # --- describing findings ---------------------------------------------------------------------
 
 DESCRIBE_QUERY = """
-SELECT ?label ?actor ?actorLabel ?record ?source ?locator ?country ?territory WHERE {
+SELECT ?focus ?label ?actor ?actorLabel ?record ?source ?locator ?country ?territory WHERE {
   OPTIONAL { ?focus rdfs:label ?label }
   OPTIONAL {
     { ?focus ga:holder ?actor } UNION { ?focus ga:fromActor ?actor } UNION
@@ -176,36 +176,49 @@ SELECT ?label ?actor ?actorLabel ?record ?source ?locator ?country ?territory WH
              UNION { ?focus ga:owner/ga:country ?country } }
   OPTIONAL { { ?focus ga:territory/rdfs:label ?territory } UNION
              { ?focus a ga:Territory ; rdfs:label ?territory } }
-} LIMIT 1
+}
 """
+#: Foci described per query: one query per finding costs minutes for a country's thousands of
+#: findings, one for all of them makes a VALUES block of unbounded size.
+DESCRIBE_BATCH = 500
 
 
 def describe(store: GraphStore, findings: list[Finding]) -> list[Finding]:
     """Add labels, the actor concerned and the record or source of each finding's focus."""
-    cache: dict[str, dict[str, str]] = {}
+    facts = _facts(store, {f.focus for f in findings
+                           if f.focus.startswith(("http://", "https://"))})
     described = []
     for finding in findings:
-        if finding.focus not in cache:
-            facts: dict[str, str] = {}
-            if finding.focus.startswith(("http://", "https://")):
-                try:
-                    rows = store.select(DESCRIBE_QUERY, {"focus": ox.NamedNode(finding.focus)})
-                except ValueError:
-                    rows = []
-                if rows:
-                    facts = {key: _term_text(term) for key, term in rows[0].items()}
-            cache[finding.focus] = facts
-        facts = cache[finding.focus]
+        fact = facts.get(finding.focus, {})
         described.append(replace(
-            finding, focus_label=facts.get("label") or finding.focus_label,
-            actor=facts.get("actor") or finding.actor,
-            actor_label=facts.get("actorLabel") or finding.actor_label,
-            record=facts.get("record") or finding.record,
-            source=facts.get("source") or finding.source,
-            locator=facts.get("locator") or finding.locator,
-            country=facts.get("country") or finding.country,
-            territory=facts.get("territory") or finding.territory))
+            finding, focus_label=fact.get("label") or finding.focus_label,
+            actor=fact.get("actor") or finding.actor,
+            actor_label=fact.get("actorLabel") or finding.actor_label,
+            record=fact.get("record") or finding.record,
+            source=fact.get("source") or finding.source,
+            locator=fact.get("locator") or finding.locator,
+            country=fact.get("country") or finding.country,
+            territory=fact.get("territory") or finding.territory))
     return described
+
+
+def _facts(store: GraphStore, foci: set[str]) -> dict[str, dict[str, str]]:
+    """The first row of :data:`DESCRIBE_QUERY` for each focus, a batch of foci per query."""
+    nodes = []
+    for focus in sorted(foci):
+        try:
+            nodes.append(ox.NamedNode(focus))
+        except ValueError:
+            continue
+    facts: dict[str, dict[str, str]] = {}
+    for start in range(0, len(nodes), DESCRIBE_BATCH):
+        values = " ".join(str(node) for node in nodes[start:start + DESCRIBE_BATCH])
+        query = DESCRIBE_QUERY.replace("WHERE {", f"WHERE {{ VALUES ?focus {{ {values} }}", 1)
+        for row in store.select(query):
+            focus = row["focus"].value
+            if focus not in facts:
+                facts[focus] = {key: _term_text(term) for key, term in row.items()}
+    return facts
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
