@@ -82,9 +82,7 @@ SELECT ?a ?territoryLabel ?country ?level ?holder ?holderLabel ?competence ?stat
 WHERE {
   ?a a ga:CompetenceAllocation ; ga:holder ?holder ; ga:competence ?competence ; ga:level ?level .
   ?holder rdfs:label ?holderLabel .
-  OPTIONAL { ?a ga:territory/rdfs:label ?statedLabel }
-  OPTIONAL { ?holder ga:territory/rdfs:label ?ownLabel }
-  BIND(COALESCE(?statedLabel, ?ownLabel) AS ?territoryLabel)
+  OPTIONAL { ?a ga:territory/rdfs:label ?territoryLabel }  # the holder's when none is stated
   OPTIONAL { ?holder ga:country ?country }
   OPTIONAL { ?a ga:statedAs ?statedAs }
   OPTIONAL { ?a ga:qualifier ?qualifier }

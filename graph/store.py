@@ -70,6 +70,11 @@ DERIVATIONS: tuple[tuple[str, str], ...] = (
            ?shared ga:instrumentType ?kind .
            FILTER(?kind IN (it:strategy, it:contract, it:agreement)) FILTER(?a != ?b) }} }} }}
         ?a ga:withinOrganization ?x . ?b ga:withinOrganization ?y . }}"""),
+    # an allocation that states no territory is for its holder's: every query and shape then
+    # reads the place of an allocation with one pattern, which the engine can join on
+    ("territory", """SELECT DISTINCT ?x ?y WHERE {
+        ?x a ga:CompetenceAllocation ; ga:holder ?holder . ?holder ga:territory ?y .
+        FILTER NOT EXISTS { ?x ga:territory ?stated } }"""),
 )
 
 
