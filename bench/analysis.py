@@ -1,6 +1,7 @@
 """How long the network analysis takes on 100,000 actors, and what its approximations cost.
 
-A synthetic projected graph (the shape :func:`govatlas.graph.projection.project` returns) is
+A synthetic projected graph (the shape that
+:func:`govatlas.graph.analysis.projection.project` returns) is
 generated with a fixed seed: one country, a national government with ministries, agencies,
 committees and networks; regions, departments, and territories (cities) of municipalities,
 municipal directorates and NGOs. Links follow the patterns the bundled sources describe:
@@ -31,12 +32,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from govatlas.graph import centrality
-from govatlas.graph.brokerage import brokerage_by_group, brokerage_roles
-from govatlas.graph.decoupling import competence_fields, decoupling
-from govatlas.graph.ideal_types import classify_graph
-from govatlas.graph.projection import Allocation, link_families
-from govatlas.graph.structure import level_matrix, vertical_horizontal
+from govatlas.graph.analysis import centrality
+from govatlas.graph.analysis.brokerage import brokerage_by_group, brokerage_roles
+from govatlas.graph.analysis.decoupling import competence_fields, decoupling
+from govatlas.graph.analysis.ideal_types import classify_graph
+from govatlas.graph.analysis.projection import Allocation, link_families
+from govatlas.graph.analysis.structure import level_matrix, vertical_horizontal
 
 RANKS = {"national": 2, "regional": 3, "intermediate": 4, "local": 5}
 PUBLIC = {"national-government", "ministry", "national-agency", "committee", "region",

@@ -93,8 +93,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 #: Imported by the parent before it forks, so no child spends its time limit importing.
 PRELOAD = ("pyoxigraph", "rdflib", "pyshacl", "pyshacl_turbo", "oxrdflib", "networkx", "igraph",
-           "scipy.sparse", "govatlas.graph.build", "govatlas.graph.validation",
-           "govatlas.graph.analysis", "govatlas.queries.runner", "govatlas.viz.network_map",
+           "scipy.sparse", "govatlas.graph.pipeline", "govatlas.graph.validation.gaps",
+           "govatlas.graph.analysis.analyze", "govatlas.queries.runner", "govatlas.viz.network_map",
            "bench.generate")
 VERSIONS = ("pyoxigraph", "rdflib", "oxrdflib", "pyshacl", "pyshacl-turbo", "igraph",
             "networkx", "playwright")
@@ -304,7 +304,7 @@ def prepare(clock: Clock, prepared: Prepared, complete: bool) -> Outcome:
     import pyoxigraph as ox
 
     from bench import generate
-    from govatlas.graph.build import load_dataset, load_ontology
+    from govatlas.graph.pipeline import load_dataset, load_ontology
     from govatlas.graph.store import GraphStore
     from govatlas.loaders.reader import dataset_name
     from govatlas.ontology.namespaces import DATASET_GRAPH
@@ -366,7 +366,7 @@ def rdflib_dataset(prepared: Prepared) -> Any:
 
 def load_csv_govatlas(clock: Clock, prepared: Prepared) -> Outcome:
     """What `govatlas load` does: the ontology, the CSV folder, the derived graph, on disk."""
-    from govatlas.graph.build import load_dataset, load_ontology
+    from govatlas.graph.pipeline import load_dataset, load_ontology
     from govatlas.graph.store import GraphStore
 
     with tempfile.TemporaryDirectory() as folder, clock:
@@ -462,7 +462,7 @@ def _findings(findings: list) -> Outcome:
 
 
 def quality_govatlas(clock: Clock, prepared: Prepared) -> Outcome:
-    from govatlas.graph.validation import run_turbo
+    from govatlas.graph.validation.gaps import run_turbo
 
     store = memory_store(prepared)
     with clock:
@@ -471,7 +471,7 @@ def quality_govatlas(clock: Clock, prepared: Prepared) -> Outcome:
 
 
 def quality_pyshacl(clock: Clock, prepared: Prepared) -> Outcome:
-    from govatlas.graph.validation import run_pyshacl
+    from govatlas.graph.validation.gaps import run_pyshacl
 
     graph = rdflib_graph(prepared)
     with clock:
@@ -480,7 +480,7 @@ def quality_pyshacl(clock: Clock, prepared: Prepared) -> Outcome:
 
 
 def gaps_govatlas(clock: Clock, prepared: Prepared) -> Outcome:
-    from govatlas.graph.validation import gap_shapes, run_store_shapes
+    from govatlas.graph.validation.gaps import gap_shapes, run_store_shapes
 
     store = memory_store(prepared)
     with clock:
@@ -489,7 +489,7 @@ def gaps_govatlas(clock: Clock, prepared: Prepared) -> Outcome:
 
 
 def gaps_pyshacl_rdflib(clock: Clock, prepared: Prepared) -> Outcome:
-    from govatlas.graph.validation import run_pyshacl
+    from govatlas.graph.validation.gaps import run_pyshacl
 
     graph = rdflib_graph(prepared)
     with clock:
@@ -498,7 +498,7 @@ def gaps_pyshacl_rdflib(clock: Clock, prepared: Prepared) -> Outcome:
 
 
 def gaps_pyshacl_oxigraph(clock: Clock, prepared: Prepared) -> Outcome:
-    from govatlas.graph.validation import run_pyshacl
+    from govatlas.graph.validation.gaps import run_pyshacl
 
     graph = memory_store(prepared).to_rdflib()
     with clock:
@@ -576,7 +576,7 @@ def _top(values: dict[str, float], n: int = 20) -> list[str]:
 def network_govatlas(clock: Clock, prepared: Prepared) -> Outcome:
     """`govatlas analyze --country XX`: projection, centrality, brokerage, structure,
     decoupling, classification and the gap counts."""
-    from govatlas.graph.analysis import analyze
+    from govatlas.graph.analysis.analyze import analyze
 
     store = memory_store(prepared)
     with clock:
@@ -589,8 +589,8 @@ def network_govatlas(clock: Clock, prepared: Prepared) -> Outcome:
 
 def centrality_govatlas(clock: Clock, prepared: Prepared) -> Outcome:
     """The part of the analysis the NetworkX baseline does: projection and centrality table."""
-    from govatlas.graph.centrality import centrality_table
-    from govatlas.graph.projection import project
+    from govatlas.graph.analysis.centrality import centrality_table
+    from govatlas.graph.analysis.projection import project
 
     store = memory_store(prepared)
     with clock:
@@ -606,8 +606,8 @@ def network_networkx(clock: Clock, prepared: Prepared) -> Outcome:
     computes on (the same projection, collapsed the same way)."""
     import networkx as nx
 
-    from govatlas.graph.centrality import collapse
-    from govatlas.graph.projection import project
+    from govatlas.graph.analysis.centrality import collapse
+    from govatlas.graph.analysis.projection import project
 
     store = memory_store(prepared)
     with clock:
@@ -1322,8 +1322,8 @@ def preload(modules: Iterable[str] = PRELOAD) -> None:
     the parent, so that no child's time includes them and no engine pays for them alone."""
     for module in modules:
         importlib.import_module(module)
-    from govatlas.graph.projection import link_families
-    from govatlas.graph.shapes import shapes_graph, sparql_shapes
+    from govatlas.graph.analysis.projection import link_families
+    from govatlas.graph.validation.shapes import shapes_graph, sparql_shapes
     from govatlas.ontology.vocabulary import vocabulary
 
     for which in ("quality", "gaps", "all"):

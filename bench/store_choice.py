@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from govatlas.graph.build import build
+from govatlas.graph.pipeline import build
 from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import ACTOR, INSTRUMENT, STATEMENT, TERRITORY, sparql_prefixes
 

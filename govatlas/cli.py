@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from govatlas.graph.build import build as build_store
-from govatlas.graph.build import bundled_datasets, load_dataset, load_ontology
+from govatlas.graph.pipeline import build as build_store
+from govatlas.graph.pipeline import bundled_datasets, load_dataset, load_ontology
 from govatlas.graph.store import GraphStore, StoreError, default_store_path
 from govatlas.loaders.errors import DataError
 
@@ -182,7 +182,7 @@ def template(folder: Path, xlsx: bool, required_only: bool) -> None:
 def matrix(obj: Context, cities: tuple[str, ...], as_of: date | None, source: str | None,
            fmt: str) -> None:
     """The distribution of competences: territories by level of government."""
-    from govatlas.graph.matrix import competence_matrix
+    from govatlas.graph.views.matrix import competence_matrix
     from govatlas.viz.matrix import render_matrix
 
     with obj.store() as store:
@@ -198,7 +198,7 @@ def matrix(obj: Context, cities: tuple[str, ...], as_of: date | None, source: st
 @click.pass_obj
 def stats(obj: Context, fmt: str) -> None:
     """Counts per dataset, country, actor type, link type, instrument and competence."""
-    from govatlas.graph import stats as counts
+    from govatlas.graph.views import stats as counts
     from govatlas.viz.tables import render_rows
 
     with obj.store() as store:
@@ -248,7 +248,7 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: st
     and do not fail the run unless --fail-on gaps. Exit code: 0 no errors, 1 errors (or gaps
     with --fail-on gaps), 2 the input cannot be read.
     """
-    from govatlas.graph.checking import Unreadable, validate_paths
+    from govatlas.graph.validation.checking import Unreadable, validate_paths
     from govatlas.viz.validation_report import render_report
 
     try:
@@ -281,7 +281,7 @@ def gaps(obj: Context, country: str | None, territory: str | None,
     Each gap names its type (one of the OECD's eight), the actors and competence involved,
     why it is a gap, and what the source documents say about the same gap there.
     """
-    from govatlas.graph.validation import find_gaps, with_evidence
+    from govatlas.graph.validation.gaps import find_gaps, with_evidence
     from govatlas.viz.validation_report import render_report
 
     with obj.store() as stored:
@@ -398,8 +398,8 @@ def push(obj: Context, store_url: str, user: str | None, password: str | None) -
     Oxigraph server or http://localhost:3030/ds/data for Fuseki. Each named graph (ontology,
     datasets) is replaced whole, so pushing again leaves one copy.
     """
-    from govatlas.loaders.graph_store_protocol import PushError
-    from govatlas.loaders.graph_store_protocol import push as push_graphs
+    from govatlas.graph.export.push import PushError
+    from govatlas.graph.export.push import push as push_graphs
 
     with obj.store() as store:
         try:
@@ -430,13 +430,13 @@ def analyze(obj: Context, territory: str | None, country: str | None, as_of: dat
     import json
     from dataclasses import asdict
 
-    from govatlas.graph.analysis import (
+    from govatlas.graph.analysis.analyze import (
         ANALYSIS_GRAPH,
         analysis_quads,
         compare,
         with_link,
     )
-    from govatlas.graph.analysis import analyze as run_analysis
+    from govatlas.graph.analysis.analyze import analyze as run_analysis
     from govatlas.ontology.vocabulary import UnknownCode
     from govatlas.viz.tables import render_rows
 
@@ -557,7 +557,7 @@ def export_neo4j_command(obj: Context, uri: str, user: str, password: str,
     """Write the graph to Neo4j (or any Bolt server) with batched, idempotent MERGEs."""
     from rich.progress import Progress
 
-    from govatlas.loaders.neo4j_export import ExportError, export_neo4j
+    from govatlas.graph.export.neo4j import ExportError, export_neo4j
 
     with obj.store() as stored:
         store = stored.in_memory_copy()
@@ -580,7 +580,7 @@ def export_neo4j_command(obj: Context, uri: str, user: str, password: str,
 @click.pass_obj
 def export_neo4j_csv(obj: Context, folder: Path) -> None:
     """CSV files for `neo4j-admin database import`, with constraints.cypher and import.sh."""
-    from govatlas.loaders.graph_files import write_neo4j_admin_csv
+    from govatlas.graph.export.files import write_neo4j_admin_csv
 
     with obj.store() as store:
         for path in write_neo4j_admin_csv(store, folder):
@@ -594,7 +594,7 @@ def _network_file_command(name: str, help_text: str) -> None:
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     @click.pass_obj
     def command(obj: Context, path: Path) -> None:
-        from govatlas.loaders import graph_files
+        from govatlas.graph.export import files as graph_files
 
         with obj.store() as store:
             graph = getattr(graph_files, f"write_{name}")(store, path)
@@ -614,7 +614,7 @@ _network_file_command("gexf", "The actor network as GEXF, for Gephi.")
 @click.pass_obj
 def export_rdf(obj: Context, path: Path, fmt: str, territory: str | None) -> None:
     """The whole graph, or one territory, as Turtle or JSON-LD."""
-    from govatlas.loaders.graph_files import write_rdf
+    from govatlas.graph.export.files import write_rdf
 
     with obj.store() as store:
         try:
@@ -639,7 +639,7 @@ def sources(obj: Context, key: str, documents: Path | None, fmt: str) -> None:
     Each line gives the statement, the source document and the lines that state it, so it can
     be checked against the document; --documents quotes those lines.
     """
-    from govatlas.graph.sources import NotFound, quote, resolve, statements_about
+    from govatlas.graph.views.sources import NotFound, quote, resolve, statements_about
     from govatlas.viz.tables import render_rows
 
     with obj.store() as store:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from govatlas.graph.build import build, load_ontology
+from govatlas.graph.pipeline import build, load_ontology
 from govatlas.graph.store import GraphStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

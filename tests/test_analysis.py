@@ -12,20 +12,20 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from govatlas.graph.brokerage import brokerage_by_group, brokerage_roles
-from govatlas.graph.centrality import betweenness, centrality_table, pagerank
-from govatlas.graph.checking import load_inputs
-from govatlas.graph.decoupling import competence_fields, decoupling
-from govatlas.graph.ideal_types import THRESHOLDS, classify, classify_graph
-from govatlas.graph.projection import (
+from govatlas.graph.analysis.brokerage import brokerage_by_group, brokerage_roles
+from govatlas.graph.analysis.centrality import betweenness, centrality_table, pagerank
+from govatlas.graph.analysis.decoupling import competence_fields, decoupling
+from govatlas.graph.analysis.ideal_types import THRESHOLDS, classify, classify_graph
+from govatlas.graph.analysis.projection import (
     Allocation,
     add_link,
     allocations,
     bipartite_competences,
     project,
 )
+from govatlas.graph.analysis.structure import level_matrix, link_orientation, vertical_horizontal
 from govatlas.graph.store import GraphStore
-from govatlas.graph.structure import level_matrix, link_orientation, vertical_horizontal
+from govatlas.graph.validation.checking import load_inputs
 from govatlas.ontology.namespaces import ACTOR
 from govatlas.ontology.vocabulary import UnknownCode
 

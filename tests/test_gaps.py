@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from govatlas.graph.checking import load_inputs
-from govatlas.graph.validation import (
+from govatlas.graph.validation.checking import load_inputs
+from govatlas.graph.validation.gaps import (
     describe,
     find_gaps,
     gap_shapes,

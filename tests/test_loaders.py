@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from govatlas.graph.build import load_dataset
+from govatlas.graph.pipeline import load_dataset
 from govatlas.loaders.errors import DataError
 from govatlas.ontology.namespaces import ACTOR, DATASET_GRAPH
 

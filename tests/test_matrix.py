@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from govatlas.cli import main
-from govatlas.graph.matrix import competence_matrix
+from govatlas.graph.views.matrix import competence_matrix
 
 from .conftest import SEEDS
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from govatlas.graph.build import load_dataset
+from govatlas.graph.pipeline import load_dataset
 from govatlas.ontology.namespaces import ACTOR, COMPETENCE, INSTRUMENT, LEVEL, TERRITORY
 from govatlas.ontology.vocabulary import vocabulary
 from govatlas.queries.library import QueryError, load_library

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bench.generate import DEFECTS, generate, write, write_defects
-from govatlas.graph.build import load_dataset, load_ontology
-from govatlas.graph.checking import validate_paths
-from govatlas.graph.shapes import GAP_TYPES
+from govatlas.graph.pipeline import load_dataset, load_ontology
 from govatlas.graph.store import GraphStore
+from govatlas.graph.validation.checking import validate_paths
+from govatlas.graph.validation.shapes import GAP_TYPES
 
 
 @pytest.fixture(scope="module")

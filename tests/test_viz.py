@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 
-from govatlas.graph.build import load_dataset, load_ontology
-from govatlas.graph.projection import project
+from govatlas.graph.analysis.projection import project
+from govatlas.graph.pipeline import load_dataset, load_ontology
 from govatlas.graph.store import GraphStore
-from govatlas.graph.validation import find_gaps, with_evidence
+from govatlas.graph.validation.gaps import find_gaps, with_evidence
 from govatlas.viz.heatmap import build_heatmap, placed_matrix
 from govatlas.viz.network_map import build_map, layout, map_payload, script_json, vis_assets
 from govatlas.viz.report import build_report

@@ -25,14 +25,14 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from govatlas.graph.matrix import (
+from govatlas.graph.store import GraphStore
+from govatlas.graph.views.matrix import (
     ALWAYS_SHOWN_LEVELS,
     Allocation,
     Cell,
     CompetenceMatrix,
     competence_matrix,
 )
-from govatlas.graph.store import GraphStore
 from govatlas.ontology import ontology_files
 from govatlas.ontology.vocabulary import vocabulary
 
@@ -115,7 +115,7 @@ SELECT DISTINCT ?a ?territory WHERE {
 
 def placed_matrix(store: GraphStore, territories: list[str] | None = None,
                   as_of: date | None = None) -> CompetenceMatrix:
-    """:func:`~govatlas.graph.matrix.competence_matrix`, keeping only the (allocation,
+    """:func:`~govatlas.graph.views.matrix.competence_matrix`, keeping only the (allocation,
     territory) pairs the graph states: the allocation's own territory or, failing that, its
     holder's. An allocation with neither has no row (the matrix query would otherwise pair it
     with every label in the store)."""

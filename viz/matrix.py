@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 
-from govatlas.graph.matrix import Allocation, Cell, CompetenceMatrix
+from govatlas.graph.views.matrix import Allocation, Cell, CompetenceMatrix
 
 from .tables import render_rows
 

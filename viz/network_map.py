@@ -34,9 +34,9 @@ from typing import Any
 
 import networkx as nx
 
-from govatlas.graph.projection import link_families, project
+from govatlas.graph.analysis.projection import link_families, project
 from govatlas.graph.store import GraphStore
-from govatlas.graph.validation import Finding, find_gaps, with_evidence
+from govatlas.graph.validation.gaps import Finding, find_gaps, with_evidence
 from govatlas.ontology.namespaces import ACTOR
 from govatlas.ontology.vocabulary import vocabulary
 
@@ -208,7 +208,7 @@ def sizes(graph: nx.MultiDiGraph, measure: str) -> dict[Hashable, float]:
         raise ValueError(f"size_by must be one of {', '.join(SIZE_MEASURES)}, not {measure!r}")
     if measure == "degree" or graph.number_of_edges() == 0:
         return {node: float(graph.degree(node)) for node in graph}
-    from govatlas.graph import centrality
+    from govatlas.graph.analysis import centrality
 
     if measure == "betweenness":
         n = graph.number_of_nodes()
@@ -671,7 +671,7 @@ def build_map(store: GraphStore, output: Path | str, city: str | None = None,
         The HTML file to write (its folder is created).
     city, country : str, optional
         Keep the actors of this territory (label, case-insensitive) or ISO country code and
-        the links among them (:func:`govatlas.graph.projection.project`).
+        the links among them (:func:`govatlas.graph.analysis.projection.project`).
     instrument : str, optional
         Keep the links made through this instrument (IRI, id or label) and their actors.
     competence : str, optional

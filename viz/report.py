@@ -33,10 +33,10 @@ from typing import Any
 
 import networkx as nx
 
-from govatlas.graph import stats
-from govatlas.graph.projection import project
+from govatlas.graph.analysis.projection import project
 from govatlas.graph.store import GraphStore
-from govatlas.graph.validation import Finding, find_gaps, with_evidence
+from govatlas.graph.validation.gaps import Finding, find_gaps, with_evidence
+from govatlas.graph.views import stats
 
 from .heatmap import (
     HEATMAP_CSS,
@@ -165,16 +165,16 @@ def _places(store: GraphStore, graph: nx.MultiDiGraph) -> tuple[list[Place], lis
 
 
 def _classification(store: GraphStore, place: Place) -> str:
-    """The territory's ideal-type classification from :mod:`govatlas.graph.ideal_types`, or
+    """The territory's ideal-type classification from :mod:`govatlas.graph.analysis.ideal_types`, or
     a marked "analysis not available" section when that analysis is not installed: the report
     never shows a number the analysis did not compute."""
     try:
-        module = importlib.import_module("govatlas.graph.ideal_types")
+        module = importlib.import_module("govatlas.graph.analysis.ideal_types")
         classify = module.classify
     except (ImportError, AttributeError):
         return ("<div class='na' id='classification' data-available='false'>"
                 "<b>Analysis not available.</b> The ideal-type classification "
-                "(govatlas.graph.ideal_types) is not part of this installation, so no "
+                "(govatlas.graph.analysis.ideal_types) is not part of this installation, so no "
                 "classification is shown.</div>")
     try:
         parameters = inspect.signature(classify).parameters
@@ -191,7 +191,7 @@ def _classification(store: GraphStore, place: Place) -> str:
 
 
 def _render_classification(result: Any) -> str:
-    """A :class:`~govatlas.graph.ideal_types.Classification` (label, explanation, scores,
+    """A :class:`~govatlas.graph.analysis.ideal_types.Classification` (label, explanation, scores,
     measures, thresholds) as HTML; any other result is shown field by field."""
     label = getattr(result, "label", None)
     if label is None:

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from govatlas.graph.validation import SEVERITIES, Finding
+from govatlas.graph.validation.gaps import SEVERITIES, Finding
 from govatlas.ontology.namespaces import GAP
 
 REPORT_FORMATS = ("table", "md", "html", "json", "ttl", "junit")

@@ -29,10 +29,9 @@ from functools import cache
 import networkx as nx
 import pyoxigraph as ox
 
+from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import sparql_prefixes
 from govatlas.ontology.vocabulary import load_ontology_store, vocabulary
-
-from .store import GraphStore
 
 __all__ = [
     "NOT_REAL_STATUSES",
@@ -261,7 +260,7 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
 
     Examples
     --------
-    >>> from govatlas.graph.build import build
+    >>> from govatlas.graph.pipeline import build
     >>> store = GraphStore.in_memory(); _ = build(store)
     >>> graph = project(store, as_of=date(2021, 6, 1), country="FR")
     >>> graph.nodes["https://w3id.org/govatlas/actor/fr-diair"]["level"]

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from govatlas.graph.store import GraphStore
 from govatlas.ontology.vocabulary import vocabulary
-
-from .store import GraphStore
 
 
 @dataclass(frozen=True)

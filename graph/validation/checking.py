@@ -16,17 +16,9 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from govatlas.loaders.dataset import DatasetConverter
-from govatlas.loaders.errors import DataError, Problem
-from govatlas.loaders.rdf_files import is_rdf_file, read_rdf
-from govatlas.loaders.reader import dataset_name
-from govatlas.loaders.tables import display_path, read_tables
-from govatlas.ontology.namespaces import DATASET_GRAPH
-from govatlas.ontology.vocabulary import vocabulary
-
-from .build import load_ontology
-from .store import GraphStore
-from .validation import (
+from govatlas.graph.pipeline import load_ontology
+from govatlas.graph.store import GraphStore
+from govatlas.graph.validation.gaps import (
     Finding,
     describe,
     gap_shapes,
@@ -35,6 +27,13 @@ from .validation import (
     run_turbo,
     sort_findings,
 )
+from govatlas.loaders.dataset import DatasetConverter
+from govatlas.loaders.errors import DataError, Problem
+from govatlas.loaders.rdf_files import is_rdf_file, read_rdf
+from govatlas.loaders.reader import dataset_name
+from govatlas.loaders.tables import display_path, read_tables
+from govatlas.ontology.namespaces import DATASET_GRAPH
+from govatlas.ontology.vocabulary import vocabulary
 
 ENGINES = ("store", "pyshacl")
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from govatlas.graph.store import GraphStore
 from govatlas.ontology.vocabulary import vocabulary
-
-from .store import GraphStore
 
 TOTALS = {
     "actors": "ga:Actor",

@@ -38,11 +38,11 @@ from typing import Any
 
 import networkx as nx
 
+from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import sparql_prefixes
 from govatlas.ontology.vocabulary import load_ontology_store
 
 from .projection import Allocation
-from .store import GraphStore
 
 __all__ = [
     "DecouplingResult",

@@ -15,6 +15,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from govatlas.graph.store import GraphStore
+from govatlas.graph.validation.gaps import find_gaps
 from govatlas.ontology.namespaces import (
     ACTOR,
     BASE,
@@ -33,9 +35,7 @@ from .centrality import centrality_table
 from .decoupling import competence_fields, decoupling
 from .ideal_types import classify
 from .projection import allocations, project
-from .store import GraphStore
 from .structure import level_matrix, vertical_horizontal
-from .validation import find_gaps
 
 ANALYSIS_GRAPH = GRAPH + "analysis"
 WHAT_IF_GRAPH = GRAPH + "what-if"

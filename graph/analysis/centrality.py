@@ -276,7 +276,7 @@ def centrality_table(graph: nx.Graph, *, rank_by: str = "betweenness",
     Parameters
     ----------
     graph : networkx graph
-        A projection (:func:`govatlas.graph.projection.project`).
+        A projection (:func:`govatlas.graph.analysis.projection.project`).
     rank_by : str, default "betweenness"
         The measure the ranks follow: one of degree, in_degree, out_degree, betweenness,
         pagerank. Betweenness by default because the question asked of a governance network

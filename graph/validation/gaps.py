@@ -5,7 +5,8 @@ Two engines give the same findings:
 - ``pyshacl``, the reference SHACL engine, runs every shape on an rdflib copy of the graph;
 - ``store``, the fast path: the data-quality shapes (SHACL core) run on pyshacl-turbo, a Rust
   engine that reads the Oxigraph store in place, and each gap shape's SPARQL constraint runs
-  once on the store for all focus nodes at a time (see :mod:`govatlas.graph.shapes`), which is
+  once on the store for all focus nodes at a time (see
+  :mod:`govatlas.graph.validation.shapes`), which is
   what makes `govatlas gaps` and `govatlas validate` fast on a whole country.
 
 Each finding is then described with what a person needs to act on it: the actor concerned, the
@@ -22,10 +23,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
+from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import GA, ONTOLOGY_GRAPH
 
 from .shapes import SparqlShape, shape_gap, shape_name, shapes_graph, sparql_shapes
-from .store import GraphStore
 
 SEVERITIES = ("Violation", "Warning", "Info")
 

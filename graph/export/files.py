@@ -7,7 +7,7 @@
   for Gephi, Cytoscape, yEd or igraph, through NetworkX's writers.
 - :func:`write_rdf`: the RDF itself, whole or cut to one territory, in Turtle or JSON-LD.
 
-The first three read :func:`govatlas.loaders.property_graph.property_graph`, so they hold the
+The first three read :func:`govatlas.graph.export.property_graph.property_graph`, so they hold the
 same nodes, relationships and properties as the Bolt export (docs/property-graph.md).
 """
 
@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import GA, PREFIXES, PROV, RDF
 
-from .neo4j_export import GOVATLAS_LABEL, MARKER_PROPERTY, constraint_query
+from .neo4j import GOVATLAS_LABEL, MARKER_PROPERTY, constraint_query
 from .property_graph import (
     KEYED_LABELS,
     NODE_PROPERTIES,

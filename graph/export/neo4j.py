@@ -1,6 +1,6 @@
 """Writing the govatlas graph into a running Neo4j (or any Bolt server) with the official driver.
 
-The property graph of :mod:`govatlas.loaders.property_graph` is sent in batches of ``UNWIND
+The property graph of :mod:`govatlas.graph.export.property_graph` is sent in batches of ``UNWIND
 $rows AS row MERGE (n:Actor {iri: row.iri}) SET n += row.props``: one query per label or
 relationship type, each batch in its own ``execute_write`` transaction. Why that shape:
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from govatlas.graph.store import GraphStore
 from govatlas.loaders.dataset import ID_PATTERN
 from govatlas.ontology.namespaces import ACTOR, INSTRUMENT
 from govatlas.ontology.vocabulary import vocabulary
-
-from .store import GraphStore
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ funding under it are two), which is what a reader of the sources counts too.
 
 Level order comes from ``ga:levelRank``: 0 international, 1 supranational, 2 national,
 3 regional, 4 intermediate, 5 local, 6 neighbourhood. An actor's rank is the rank of its widest
-level (node attribute ``rank`` of :func:`govatlas.graph.projection.project`).
+level (node attribute ``rank`` of :func:`govatlas.graph.analysis.projection.project`).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def vertical_horizontal(graph: nx.Graph, shared_level_horizontal: bool = False,
 
     and ``vertical_share`` :math:`= V / (V + H)`. Direction is the link's as recorded
     ("A funds B" runs from A): reading what the link *does* (a report sent up is control from
-    above) is left to :mod:`govatlas.graph.ideal_types`.
+    above) is left to :mod:`govatlas.graph.analysis.ideal_types`.
 
     References
     ----------

@@ -29,7 +29,7 @@ measure                    definition (over *government links*: both ends public
 ``local_autonomy``         fields held at a local level and at no wider level in the same
                            territory / fields held in the territory (from allocations)
 ``decoupling_index``       cross-level holder pairs not connected within 2 steps / such pairs
-                           (:mod:`govatlas.graph.decoupling`); undefined with no such pair
+                           (:mod:`govatlas.graph.analysis.decoupling`); undefined with no such pair
 ``multilevel_fora``        committees or networks (actors), or instruments that are committees,
                            networks or platforms or made only of cooperation and membership
                            links (the EU relocation programme partnering EU, state and Lisbon),
@@ -89,11 +89,11 @@ from typing import Any
 
 import networkx as nx
 
+from govatlas.graph.store import GraphStore
 from govatlas.ontology.vocabulary import vocabulary
 
 from .decoupling import competence_fields, decoupling
 from .projection import Allocation, allocations, project
-from .store import GraphStore
 from .structure import BOTTOM_UP, HORIZONTAL, TOP_DOWN, link_orientation
 
 __all__ = [
@@ -540,7 +540,7 @@ def classify(store: GraphStore, territory: str | None = None, country: str | Non
 
     Examples
     --------
-    >>> from govatlas.graph.build import build
+    >>> from govatlas.graph.pipeline import build
     >>> store = GraphStore.in_memory(); _ = build(store)
     >>> classify(store, territory="Tunis").label
     'insufficient data'

@@ -9,8 +9,8 @@ the IRI of its statement, so two sources stating the same allocation stay two re
 every one leads back to the RDF statement and its source line. docs/property-graph.md is the
 reference of every label, relationship type and property.
 
-One mapping, three writers: :mod:`govatlas.loaders.neo4j_export` (Bolt),
-:mod:`govatlas.loaders.graph_files` (neo4j-admin CSV, GraphML, GEXF) all read
+One mapping, three writers: :mod:`govatlas.graph.export.neo4j` (Bolt),
+:mod:`govatlas.graph.export.files` (neo4j-admin CSV, GraphML, GEXF) all read
 :func:`property_graph`, so the three give the same graph.
 """
 

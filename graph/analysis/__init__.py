@@ -1,0 +1,4 @@
+"""Network analysis of the actor graph.
+
+Projection, centrality, brokerage, structure, decoupling and ideal types.
+"""

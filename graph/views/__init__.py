@@ -1,0 +1,1 @@
+"""Read-only views of the stored graph: the competence matrix, counts, statements with sources."""
