@@ -304,7 +304,7 @@ def prepare(clock: Clock, prepared: Prepared, complete: bool) -> Outcome:
     import pyoxigraph as ox
 
     from bench import generate
-    from govatlas.graph.pipeline import load_dataset, load_ontology
+    from govatlas.graph.pipeline import derive, load_dataset, load_ontology
     from govatlas.graph.store import GraphStore
     from govatlas.loaders.reader import dataset_name
     from govatlas.ontology.namespaces import DATASET_GRAPH
@@ -318,8 +318,8 @@ def prepare(clock: Clock, prepared: Prepared, complete: bool) -> Outcome:
         store = GraphStore.in_memory()
         load_ontology(store)
         for path in inputs:
-            load_dataset(store, path, derive=False)
-        store.derive()
+            load_dataset(store, path, derive_after=False)
+        derive(store)
         store.dump(prepared.nquads)
         if complete:
             store.dump(prepared.ntriples, ox.RdfFormat.N_TRIPLES)

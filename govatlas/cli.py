@@ -16,9 +16,10 @@ from pathlib import Path
 import click
 
 from govatlas.graph.pipeline import build as build_store
-from govatlas.graph.pipeline import bundled_datasets, load_dataset, load_ontology
-from govatlas.graph.store import GraphStore, StoreError, default_store_path
+from govatlas.graph.pipeline import bundled_datasets, derive, load_dataset, load_ontology
+from govatlas.graph.store import GraphStore, default_store_path
 from govatlas.loaders.errors import DataError
+from govatlas.ontology.errors import StoreError
 
 EXIT_DATA, EXIT_USAGE, EXIT_STORE = 1, 2, 3
 
@@ -103,9 +104,9 @@ def build(obj: Context, paths: tuple[Path, ...]) -> None:
                 progress.advance(task)
                 for path in datasets:
                     progress.update(task, description=f"Loading {path.name}")
-                    reports.append(load_dataset(store, path, derive=False))
+                    reports.append(load_dataset(store, path, derive_after=False))
                     progress.advance(task)
-            store.derive()
+            derive(store)
         except DataError as error:
             print_problems(error)
             sys.exit(EXIT_DATA)
@@ -140,7 +141,7 @@ def load(obj: Context, paths: tuple[Path, ...], name: str | None, dry_run: bool)
     with store:
         for path in paths:
             try:
-                report = load_dataset(store, path, name=name, dry_run=dry_run, derive=False)
+                report = load_dataset(store, path, name=name, dry_run=dry_run, derive_after=False)
             except DataError as error:
                 print_problems(error)
                 failed = True
@@ -148,7 +149,7 @@ def load(obj: Context, paths: tuple[Path, ...], name: str | None, dry_run: bool)
             verb = "checked" if dry_run else ("replaced" if report.replaced else "loaded")
             click.echo(f"{path}: {verb}, {report.quads} triples (dataset '{report.name}')")
         if not dry_run:
-            store.derive()
+            derive(store)
     if failed:
         sys.exit(EXIT_DATA)
 

@@ -1,19 +1,37 @@
-"""Filling the store: the ontology, then datasets, each checked in full before it is written."""
+"""The load pipeline: read → check → convert → replace the dataset's graph → derive.
+
+Every way data enters a store goes through here: ``govatlas build`` (a fresh store from the
+bundled or given datasets), ``govatlas load`` (datasets added to or replacing those stored) and
+``govatlas validate`` (a scratch store, never the user's). Each dataset is checked in full
+before anything of it is written, and the derived graph is recomputed once, after the last
+dataset, from the ontology's rules (:func:`govatlas.ontology.derivation_rules`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from govatlas.loaders.reader import dataset_name, read_dataset
-from govatlas.ontology import ontology_files
-from govatlas.ontology.namespaces import DATASET_GRAPH, ONTOLOGY_GRAPH
+from govatlas.loaders.dataset import DatasetConverter, KnownIds
+from govatlas.loaders.errors import DataError, Problem
+from govatlas.loaders.reader import Input, dataset_name, read_input
+from govatlas.ontology import derivation_rules, ontology_files
+from govatlas.ontology.namespaces import (
+    ACTOR,
+    DERIVED_GRAPH,
+    INSTRUMENT,
+    ONTOLOGY_GRAPH,
+    STATEMENT,
+)
 from govatlas.ontology.vocabulary import vocabulary
 
 from .store import GraphStore
+
+__all__ = ["LoadReport", "build", "bundled_datasets", "convert", "dataset_name", "derive",
+           "known_ids", "load_dataset", "load_datasets", "load_ontology", "scratch_store"]
 
 
 def bundled_datasets() -> list[Path]:
@@ -26,15 +44,17 @@ def bundled_datasets() -> list[Path]:
 
 @dataclass(frozen=True)
 class LoadReport:
-    """What one load wrote."""
+    """What one load wrote (or, for a dry run, would write)."""
 
     name: str
     graph: str
     quads: int
     replaced: bool
+    path: Path | None = None
 
 
 def load_ontology(store: GraphStore) -> LoadReport:
+    """Put the ontology and its vocabularies in their own graph, replacing an older copy."""
     quads: list[ox.Quad] = []
     target = ox.NamedNode(ONTOLOGY_GRAPH)
     for path in ontology_files():
@@ -45,34 +65,127 @@ def load_ontology(store: GraphStore) -> LoadReport:
     return LoadReport("ontology", ONTOLOGY_GRAPH, len(quads), replaced)
 
 
+def known_ids(store: GraphStore, exclude_graph: str | None = None) -> KnownIds:
+    """The actors, instruments and link ids stored outside ``exclude_graph``: a dataset may
+    refer to them without defining them."""
+    known = KnownIds()
+    graph_filter = f"FILTER(?g != <{exclude_graph}>)" if exclude_graph else ""
+    rows = store.select(f"""
+        SELECT ?thing ?type WHERE {{ GRAPH ?g {{
+          {{ ?thing org:classification ?type }} UNION {{ ?thing a ga:Instrument }}
+          UNION {{ ?thing a ga:CoordinationLink }} }} {graph_filter} }}""")
+    for row in rows:
+        iri = row["thing"].value
+        if iri.startswith(ACTOR):
+            known.actors[iri[len(ACTOR):]] = row["type"].value
+        elif iri.startswith(INSTRUMENT):
+            known.instruments.add(iri[len(INSTRUMENT):])
+        elif iri.startswith(STATEMENT + "link/"):
+            known.links.add(iri[len(STATEMENT + "link/"):])
+    return known
+
+
+def convert(store: GraphStore, item: Input) -> tuple[list[ox.Quad], list[Problem]]:
+    """The quads of ``item`` and the problems of its rows that could not be converted.
+
+    RDF input is already quads; tables are checked against the vocabularies and the ids
+    stored by other datasets.
+    """
+    if item.quads is not None:
+        return item.quads, []
+    converter = DatasetConverter(item.name, item.graph, vocabulary(),
+                                 known_ids(store, exclude_graph=item.graph))
+    return converter.convert_collecting(item.tables or {})
+
+
+def derive(store: GraphStore) -> int:
+    """Recompute the derived graph from the ontology's rules; returns its size in triples.
+
+    Derived once after loading rather than by a property path in every rule: a path with an
+    open end is the costliest pattern a SPARQL engine evaluates, and the gap shapes ask it for
+    every focus node.
+    """
+    return store.materialize(DERIVED_GRAPH, derivation_rules())
+
+
 def load_dataset(store: GraphStore, path: Path, name: str | None = None,
-                 dry_run: bool = False, derive: bool = True) -> LoadReport:
+                 dry_run: bool = False, derive_after: bool = True) -> LoadReport:
     """Check the dataset at ``path`` and, unless ``dry_run``, store it under ``name``.
 
-    Ids may refer to actors and instruments already stored by other datasets. The dataset's
-    graph is replaced as a whole: loading the same folder twice leaves one copy. ``derive``
-    recomputes the derived graph afterwards; a caller loading several datasets does it once.
+    The dataset's graph is replaced as a whole, so loading the same folder twice leaves one
+    copy; :class:`DataError` names every problem and leaves the store as it was.
+    ``derive_after`` recomputes the derived graph; a caller loading several datasets does it
+    once, at the end.
     """
-    name = name or dataset_name(path)
-    graph = DATASET_GRAPH + name
-    known = store.known_ids(exclude_graph=graph)
-    quads = read_dataset(path, graph, vocabulary(), known)
-    replaced = graph in store.graphs()
+    item = read_input(path, name)
+    quads, problems = convert(store, item)
+    if problems:
+        raise DataError(problems)
+    replaced = item.graph in store.graphs()
     if not dry_run:
-        store.replace_graph(graph, quads)
-        if derive:
-            store.derive()
-    return LoadReport(name, graph, len(quads), replaced)
+        store.replace_graph(item.graph, quads)
+        if derive_after:
+            derive(store)
+    return LoadReport(item.name, item.graph, len(quads), replaced, path)
+
+
+def load_datasets(store: GraphStore, paths: Iterable[Path], name: str | None = None,
+                  dry_run: bool = False, progress: Callable[[str], None] | None = None,
+                  ) -> tuple[list[LoadReport], list[DataError]]:
+    """Load each of ``paths`` on its own: one with problems is left out, the others are
+    stored. The derived graph is recomputed once, if anything was written."""
+    reports: list[LoadReport] = []
+    failures: list[DataError] = []
+    for path in paths:
+        if progress:
+            progress(dataset_name(path))
+        try:
+            reports.append(load_dataset(store, path, name, dry_run, derive_after=False))
+        except DataError as error:
+            failures.append(error)
+    if reports and not dry_run:
+        derive(store)
+        store.flush()
+    return reports, failures
 
 
 def build(store: GraphStore, paths: list[Path] | None = None,
           progress: Callable[[str], None] | None = None) -> list[LoadReport]:
-    """Load the ontology and every dataset (the bundled ones by default) into ``store``."""
+    """Empty ``store``, then load the ontology and every dataset (the bundled ones by
+    default); :class:`DataError` with every dataset's problems if any has one."""
+    for graph in store.graphs():
+        store.remove_graph(graph)
     reports = [load_ontology(store)]
-    for path in paths if paths is not None else bundled_datasets():
-        if progress:
-            progress(dataset_name(path))
-        reports.append(load_dataset(store, path, derive=False))
-    store.derive()
-    store.flush()
-    return reports
+    loaded, failures = load_datasets(
+        store, paths if paths is not None else bundled_datasets(), progress=progress)
+    if failures:
+        raise DataError([problem for failure in failures for problem in failure.problems])
+    if not loaded:
+        derive(store)
+    return reports + loaded
+
+
+def scratch_store(paths: list[Path]) -> tuple[GraphStore, list[Problem], list[Problem],
+                                              list[Input]]:
+    """An in-memory store with the ontology and every input that can be read, for checking.
+
+    Returns the store, the problems that stopped an input from being read, the problems of
+    the rows that could not be converted, and the inputs read. RDF inputs are stored first, so
+    the tables of one input may refer to ids another defines.
+    """
+    store = GraphStore.in_memory()
+    load_ontology(store)
+    unreadable: list[Problem] = []
+    inputs: list[Input] = []
+    for path in paths:
+        try:
+            inputs.append(read_input(path))
+        except DataError as error:
+            unreadable.extend(error.problems)
+    problems: list[Problem] = []
+    for item in sorted(inputs, key=lambda item: not item.is_rdf):
+        quads, found = convert(store, item)
+        store.replace_graph(item.graph, quads)
+        problems.extend(found)
+    derive(store)
+    return store, unreadable, problems, inputs

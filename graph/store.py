@@ -20,71 +20,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from govatlas.loaders.dataset import KnownIds
-from govatlas.ontology.namespaces import (
-    ACTOR,
-    DATASET_GRAPH,
-    DERIVED_GRAPH,
-    GA,
-    INSTRUMENT,
-    ONTOLOGY_GRAPH,
-    STATEMENT,
-    sparql_prefixes,
-)
+from govatlas.ontology.errors import StoreError
+from govatlas.ontology.namespaces import DATASET_GRAPH, ONTOLOGY_GRAPH, sparql_prefixes
 
 DEFAULT_STORE = Path(".govatlas") / "store"
 #: a new graph with more quads than this is bulk-loaded into an on-disk store
 BULK_THRESHOLD = 50_000
 
 
-EXISTING = "FILTER NOT EXISTS { ?l ga:status ?s FILTER(?s != status:reported) }"
-
-#: What the store derives after each load, in order (a query may use the ones before it).
-#: Each derived property is defined in the ontology; the gap shapes test it with one lookup.
-#: The pairs are made DISTINCT in a subquery before they are widened to the organisations
-#: around them: joined the other way round the query grows with the square of the links.
-DERIVATIONS: tuple[tuple[str, str], ...] = (
-    ("withinOrganization", """SELECT DISTINCT ?x ?y WHERE {
-        ?x a ga:Actor . ?x org:subOrganizationOf* ?y }"""),
-    ("takesPartIn", f"""SELECT DISTINCT ?x ?y WHERE {{
-        {{ ?y a ga:Instrument ; ga:owner ?x }}
-        UNION {{ ?l ga:instrument ?y ; ga:fromActor ?x {EXISTING} }}
-        UNION {{ ?l ga:instrument ?y ; ga:toActor ?x {EXISTING} }} }}"""),
-    ("exchangesInformationWith", f"""SELECT DISTINCT ?x ?y WHERE {{
-      {{ SELECT DISTINCT ?a ?b WHERE {{
-        {{ {{ ?l ga:fromActor ?a ; ga:toActor ?b }} UNION {{ ?l ga:fromActor ?b ; ga:toActor ?a }}
-           ?l ga:linkType/ga:linkFamily ?family .
-           FILTER(?family IN (lf:information, lf:cooperation)) {EXISTING} }}
-        UNION
-        {{ ?m1 ga:linkType lt:member-of ; ga:fromActor ?a ; ga:toActor ?forum .
-           ?m2 ga:linkType lt:member-of ; ga:toActor ?forum ; ga:fromActor ?b .
-           FILTER(?a != ?b) }} }} }}
-        ?a ga:withinOrganization ?x . ?b ga:withinOrganization ?y . }}"""),
-    ("sharesObjectivesWith", f"""SELECT DISTINCT ?x ?y WHERE {{
-      {{ SELECT DISTINCT ?a ?b WHERE {{
-        {{ {{ ?l ga:fromActor ?a ; ga:toActor ?b }} UNION {{ ?l ga:fromActor ?b ; ga:toActor ?a }}
-           ?l ga:linkType ?type .
-           FILTER(?type IN (lt:steers, lt:contracts-with, lt:delegates-to)) {EXISTING} }}
-        UNION
-        {{ ?a ga:takesPartIn ?shared . ?b ga:takesPartIn ?shared .
-           ?shared ga:instrumentType ?kind .
-           FILTER(?kind IN (it:strategy, it:contract, it:agreement)) FILTER(?a != ?b) }} }} }}
-        ?a ga:withinOrganization ?x . ?b ga:withinOrganization ?y . }}"""),
-    # an allocation that states no territory is for its holder's: every query and shape then
-    # reads the place of an allocation with one pattern, which the engine can join on
-    ("territory", """SELECT DISTINCT ?x ?y WHERE {
-        ?x a ga:CompetenceAllocation ; ga:holder ?holder . ?holder ga:territory ?y .
-        FILTER NOT EXISTS { ?x ga:territory ?stated } }"""),
-)
-
-
 def default_store_path() -> Path:
     """``$GOVATLAS_STORE`` if set, else ``.govatlas/store`` under the working directory."""
     return Path(os.environ.get("GOVATLAS_STORE", DEFAULT_STORE))
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened or used; the message says what to do."""
 
 
 class GraphStore:
@@ -151,25 +97,24 @@ class GraphStore:
             self.store.remove_graph(node)
             raise
 
-    def derive(self) -> int:
-        """Recompute the derived graph (:data:`DERIVATIONS`) over all datasets; returns the
-        number of derived triples.
+    def materialize(self, graph: str, rules: Iterable[tuple[str, str]]) -> int:
+        """Make ``graph`` hold what ``rules`` derive from all the other graphs; returns the
+        number of triples it holds.
 
-        Derived once after loading rather than by a property path in every rule: a path with
-        an open end is the costliest pattern a SPARQL engine evaluates, and the gap shapes ask
-        it for every focus node. Should writing fail, the derived graph is left out and the next
-        load derives it again; the datasets are not touched.
+        Each rule is ``(predicate IRI, SELECT ?x ?y query)``: every row becomes the triple
+        ``?x predicate ?y``. Rules run in order, each seeing what the ones before it wrote, so
+        a rule may build on another. The store knows nothing of what the rules mean; the
+        pipeline hands it the ontology's rules (:func:`govatlas.ontology.derivation_rules`).
         """
-        target = ox.NamedNode(DERIVED_GRAPH)
+        target = ox.NamedNode(graph)
         if self.store.contains_named_graph(target):
             self.store.remove_graph(target)
-        # In order: each query may use what the ones before it derived.
-        for predicate, query in DERIVATIONS:
+        for predicate, query in rules:
             rows = self.store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
             self._fill_new_graph(target, [
-                ox.Quad(row["x"], ox.NamedNode(GA + predicate), row["y"], target)
+                ox.Quad(row["x"], ox.NamedNode(predicate), row["y"], target)
                 for row in rows if row["x"] is not None and row["y"] is not None])
-        return sum(1 for _ in self.quads(DERIVED_GRAPH))
+        return sum(1 for _ in self.quads(graph))
 
     def remove_graph(self, graph: str) -> bool:
         node = ox.NamedNode(graph)
@@ -227,27 +172,10 @@ class GraphStore:
         return self.store.quads_for_pattern(
             None, None, None, ox.NamedNode(graph) if graph else None)
 
-    def known_ids(self, exclude_graph: str | None = None) -> KnownIds:
-        """The actors, instruments and link ids already stored (outside ``exclude_graph``)."""
-        known = KnownIds()
-        graph_filter = f"FILTER(?g != <{exclude_graph}>)" if exclude_graph else ""
-        rows = self.select(f"""
-            SELECT ?thing ?type WHERE {{ GRAPH ?g {{
-              {{ ?thing org:classification ?type }} UNION {{ ?thing a ga:Instrument }}
-              UNION {{ ?thing a ga:CoordinationLink }} }} {graph_filter} }}""")
-        for row in rows:
-            iri = row["thing"].value
-            if iri.startswith(ACTOR):
-                known.actors[iri[len(ACTOR):]] = row["type"].value
-            elif iri.startswith(INSTRUMENT):
-                known.instruments.add(iri[len(INSTRUMENT):])
-            elif iri.startswith(STATEMENT + "link/"):
-                known.links.add(iri[len(STATEMENT + "link/"):])
-        return known
-
     def in_memory_copy(self) -> GraphStore:
-        """The same graphs in an in-memory store: analysis queries run several times faster
-        there than on the on-disk database, and the copy takes a fraction of a second."""
+        """The same graphs in a scratch in-memory store, for a what-if that adds data without
+        touching the stored graph. Read commands do not need it: they query the store where
+        it is."""
         copy = GraphStore.in_memory()
         copy.store.bulk_extend(self.store.quads_for_pattern(None, None, None, None))
         return copy

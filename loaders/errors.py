@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from govatlas.ontology.errors import GovatlasError
+
 DEFAULT_MAX_INPUT_MB = 1024
 
 
@@ -30,8 +32,8 @@ class Problem:
         return f"{where}:{column} {self.message}.{fix}"
 
 
-class DataError(Exception):
-    """The input cannot be loaded; ``problems`` says where and why."""
+class DataError(GovatlasError):
+    """The input cannot be loaded; ``problems`` says where and why (exit code 1)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems

@@ -6,22 +6,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import DataError, Problem, check_size
+from govatlas.ontology.formats import RDF_FORMATS_BY_SUFFIX
 
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
+from .errors import DataError, Problem, check_size
 
 
 def is_rdf_file(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in RDF_FORMATS
+    return path.is_file() and path.suffix.lower() in RDF_FORMATS_BY_SUFFIX
 
 
 def read_rdf(path: Path, graph: str) -> list[ox.Quad]:
@@ -30,7 +21,7 @@ def read_rdf(path: Path, graph: str) -> list[ox.Quad]:
     The whole file is parsed before anything is returned, so a syntax error at the last line
     still leaves the store untouched.
     """
-    rdf_format = RDF_FORMATS[path.suffix.lower()]
+    rdf_format = RDF_FORMATS_BY_SUFFIX[path.suffix.lower()]
     target = ox.NamedNode(graph)
     check_size(path, str(path))
     if path.stat().st_size == 0:

@@ -161,7 +161,21 @@ class Vocabulary:
 
     def label(self, iri: str) -> str:
         concept = self.by_iri.get(iri)
-        return concept.label if concept else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return concept.label if concept else code_of(iri)
+
+
+def code_of(iri: str) -> str:
+    """The code a concept's IRI ends with: ``.../link-type/funds`` -> ``funds``,
+    ``...ontology#Actor`` -> ``Actor``.
+
+    The one place that reads a code out of an IRI, so every caller agrees on where it starts.
+
+    >>> code_of("https://w3id.org/govatlas/link-type/funds")
+    'funds'
+    >>> code_of("http://www.w3.org/ns/shacl#Violation")
+    'Violation'
+    """
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def load_ontology_store() -> ox.Store:

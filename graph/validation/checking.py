@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from govatlas.graph.pipeline import load_ontology
+from govatlas.graph.pipeline import scratch_store
 from govatlas.graph.store import GraphStore
 from govatlas.graph.validation.gaps import (
     Finding,
@@ -27,15 +27,8 @@ from govatlas.graph.validation.gaps import (
     run_turbo,
     sort_findings,
 )
-from govatlas.loaders.dataset import DatasetConverter
-from govatlas.loaders.errors import DataError, Problem
-from govatlas.loaders.rdf_files import is_rdf_file, read_rdf
-from govatlas.loaders.reader import dataset_name
-from govatlas.loaders.tables import display_path, read_tables
-from govatlas.ontology.namespaces import DATASET_GRAPH
-from govatlas.ontology.vocabulary import vocabulary
-
-ENGINES = ("store", "pyshacl")
+from govatlas.loaders.errors import Problem
+from govatlas.loaders.tables import display_path
 
 
 class Unreadable(Exception):
@@ -63,41 +56,14 @@ class Outcome:
 
 
 def load_inputs(paths: list[Path]) -> tuple[GraphStore, list[Problem], dict[str, Path]]:
-    """A scratch store with the ontology and every input; template problems are returned."""
-    store = GraphStore.in_memory()
-    load_ontology(store)
-    unreadable: list[Problem] = []
-    problems: list[Problem] = []
-    rdf_inputs: dict[str, Path] = {}
-    readable = []
-    for path in paths:
-        graph = DATASET_GRAPH + dataset_name(path)
-        try:
-            if not path.exists():
-                raise DataError([Problem(display_path(path), None, None, "does not exist",
-                                         "check the path")])
-            if is_rdf_file(path):
-                readable.append((graph, read_rdf(path, graph), []))
-                rdf_inputs[graph] = path
-            else:
-                readable.append((graph, None, read_tables(path)))
-        except DataError as error:
-            unreadable.extend(error.problems)
+    """A scratch store with the ontology and every input; template problems are returned.
+
+    :class:`Unreadable` if an input cannot be read at all.
+    """
+    store, unreadable, problems, inputs = scratch_store(paths)
     if unreadable:
         raise Unreadable(unreadable)
-    # Tables are converted after every RDF input is in, so ids may refer across inputs.
-    for graph, quads, _ in readable:
-        if quads is not None:
-            store.replace_graph(graph, quads)
-    for graph, quads, tables in readable:
-        if quads is None:
-            converter = DatasetConverter(graph[len(DATASET_GRAPH):], graph, vocabulary(),
-                                         store.known_ids(exclude_graph=graph))
-            converted, found = converter.convert_collecting(tables)
-            store.replace_graph(graph, converted)
-            problems.extend(found)
-    store.derive()
-    return store, problems, rdf_inputs
+    return store, problems, {item.graph: item.path for item in inputs if item.is_rdf}
 
 
 def template_findings(problems: list[Problem]) -> list[Finding]:
