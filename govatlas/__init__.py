@@ -1,31 +1,51 @@
 """govatlas: who does what in multi-level governance, as a knowledge graph.
 
-The public API is small: open the store, load data, query it.
+Everything the command line does is a function here, for notebooks and scripts (the use cases
+of :mod:`govatlas.api`, re-exported):
 
->>> from govatlas import open_store            # doctest: +SKIP
->>> store = open_store()                        # the store `govatlas build` wrote
->>> store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # doctest: +SKIP
+>>> import govatlas                                                    # doctest: +SKIP
+>>> govatlas.build()                      # the store, from the bundled data
+>>> govatlas.query("competence-matrix", territory="Vienna")           # a DataFrame
+>>> govatlas.query("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ga:Actor }")
+>>> govatlas.validate(["mydata"]).to_frame()                           # every finding
+>>> govatlas.matrix(["Lyon"]).to_frame()                               # the MC2CM table
+>>> govatlas.gaps(country="FR")                                        # with the sources' words
+>>> govatlas.analyze(territory="Lyon").classification["label"]
+>>> govatlas.map(city="Lyon", output="lyon.html")
+
+The names are loaded when first used, so ``import govatlas`` (and the command line) stays fast.
 """
 
-from govatlas.graph.store import GraphStore, open_store
+from __future__ import annotations
 
-__all__ = ["GraphStore", "__version__", "open_store", "query"]
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
 
+#: public name -> the module that defines it
+_EXPORTS = {
+    **{name: "govatlas.api" for name in (
+        "Gaps", "LoadOutcome", "Matrix", "Table", "WhatIf", "analyze", "build", "codes",
+        "export_neo4j_csv", "export_network", "export_rdf", "export_to_neo4j", "gaps", "library",
+        "load", "matrix", "push", "query", "run", "sections_frame", "serve", "sources", "stats",
+        "template", "validate", "what_if", "write_analysis")},
+    "GraphStore": "govatlas.graph.store",
+    "open_store": "govatlas.graph.store",
+    "GovatlasError": "govatlas.ontology.errors",
+}
 
-def query(spec: str, store: GraphStore | None = None, timeout: float | None = None,
-          **params: str):
-    """Run a library query (or an `.rq` file) and return a pandas DataFrame, for notebooks.
+__all__ = ["__version__", *sorted(_EXPORTS)]
 
-    >>> import govatlas                                                  # doctest: +SKIP
-    >>> govatlas.query("competence-matrix", territory="Vienna")          # doctest: +SKIP
-    """
-    from govatlas.queries.library import resolve_query
-    from govatlas.queries.runner import run_query, to_dataframe
 
-    chosen = resolve_query(spec)
-    if store is None:
-        with open_store() as stored:
-            store = stored.in_memory_copy()
-    return to_dataframe(run_query(store, chosen, {k: str(v) for k, v in params.items()},
-                                  timeout=timeout))
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'govatlas' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -14,6 +14,7 @@ from functools import cache
 import pyoxigraph as ox
 
 from . import ontology_files
+from .errors import UsageError
 from .namespaces import (
     COMPETENCE,
     GA,
@@ -82,7 +83,7 @@ class CodeList:
         return None
 
 
-class UnknownCode(ValueError):
+class UnknownCode(UsageError, ValueError):
     """A code that is not in its code list; carries the nearest valid code."""
 
     def __init__(self, code_list: CodeList, code: str) -> None:

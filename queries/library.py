@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from govatlas.ontology.errors import GovatlasError
 from govatlas.ontology.namespaces import XSD
 from govatlas.ontology.vocabulary import UnknownCode, vocabulary
 
@@ -33,7 +34,7 @@ PARAM_PATTERN = re.compile(
 TYPES = ("string", "iri", "date", "integer", "decimal")
 
 
-class QueryError(ValueError):
+class QueryError(GovatlasError, ValueError):
     """A query or parameter problem, said so that the user can fix it."""
 
 

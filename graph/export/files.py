@@ -23,6 +23,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore
+from govatlas.ontology.errors import GovatlasError
 from govatlas.ontology.namespaces import GA, PREFIXES, PROV, RDF
 
 from .neo4j import GOVATLAS_LABEL, MARKER_PROPERTY, constraint_query
@@ -48,7 +49,7 @@ NODE_FILES = {"Actor": "actors.csv", "Competence": "competences.csv",
 RELATIONSHIP_FILES = {"HOLDS": "holds.csv", "LINK": "links.csv", "STRUCTURE": "structure.csv"}
 
 
-class ExportFileError(ValueError):
+class ExportFileError(GovatlasError, ValueError):
     """A value cannot be written in the chosen format; the message says which and why."""
 
 

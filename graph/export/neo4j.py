@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govatlas.graph.store import GraphStore
+from govatlas.ontology.errors import EXIT_STORE, GovatlasError
 
 from .property_graph import KEYED_LABELS, PropertyGraph, check_name, property_graph
 
@@ -55,9 +56,11 @@ CONNECT_ATTEMPTS = 3
 Progress = Callable[[int, int, str], None]
 
 
-class ExportError(RuntimeError):
+class ExportError(GovatlasError, RuntimeError):
     """The export could not finish; the message says why and what to do. It never holds the
     password."""
+
+    exit_code = EXIT_STORE
 
 
 @dataclass

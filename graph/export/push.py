@@ -17,10 +17,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore
+from govatlas.ontology.errors import EXIT_STORE, GovatlasError
 
 
-class PushError(RuntimeError):
+class PushError(GovatlasError, RuntimeError):
     """The remote store refused a graph or could not be reached."""
+
+    exit_code = EXIT_STORE
 
 
 @dataclass(frozen=True)

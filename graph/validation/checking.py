@@ -29,14 +29,18 @@ from govatlas.graph.validation.gaps import (
 )
 from govatlas.loaders.errors import Problem
 from govatlas.loaders.tables import display_path
+from govatlas.ontology.errors import EXIT_USAGE, GovatlasError
 
 
-class Unreadable(Exception):
-    """The input cannot be read; ``problems`` say where."""
+class Unreadable(GovatlasError):
+    """The input cannot be read, so nothing was checked; ``problems`` say where (exit 2)."""
+
+    exit_code = EXIT_USAGE
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
+        super().__init__("The input cannot be read, nothing was checked:\n" + "\n".join(
+            f"  {problem}" for problem in problems))
 
 
 @dataclass
@@ -53,6 +57,23 @@ class Outcome:
     @property
     def gaps(self) -> list[Finding]:
         return [f for f in self.findings if f.is_gap]
+
+    def to_frame(self):
+        """Every finding as a row of a pandas DataFrame."""
+        return findings_frame(self.findings)
+
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False)
+
+
+def findings_frame(findings: list[Finding]):
+    """Findings as a pandas DataFrame, one row each, one column per field."""
+    import dataclasses
+
+    import pandas as pd
+
+    columns = [f.name for f in dataclasses.fields(Finding)]
+    return pd.DataFrame([dataclasses.astuple(f) for f in findings], columns=columns)
 
 
 def load_inputs(paths: list[Path]) -> tuple[GraphStore, list[Problem], dict[str, Path]]:

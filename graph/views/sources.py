@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore
 from govatlas.loaders.dataset import ID_PATTERN
+from govatlas.ontology.errors import GovatlasError
 from govatlas.ontology.namespaces import ACTOR, INSTRUMENT
 from govatlas.ontology.vocabulary import vocabulary
 
@@ -32,7 +33,7 @@ class Attested:
     iri: str
 
 
-class NotFound(LookupError):
+class NotFound(GovatlasError, LookupError):
     """No actor or instrument matches; carries close names to suggest."""
 
     def __init__(self, key: str, suggestions: list[str]) -> None:

@@ -1,0 +1,70 @@
+"""The options several commands share, declared once so they mean the same everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+TABLE_FORMATS = ("table", "md", "csv", "tsv", "json")
+REPORT_FORMATS = ("table", "md", "html", "json", "ttl", "junit")
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as the first day it names."""
+    if value is None:
+        return None
+    from govatlas.loaders.dataset import parse_date
+
+    try:
+        return parse_date(value, end=False)
+    except ValueError as error:
+        raise click.BadParameter(f"'{value}' is not a date: write YYYY, YYYY-MM or "
+                                 "YYYY-MM-DD") from error
+
+
+def format_option(choices: Sequence[str] = TABLE_FORMATS, default: str = "table",
+                  help: str | None = None) -> Decorator:
+    """``--format``, stored as ``fmt``."""
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default,
+                        show_default=True, help=help or "How to print the result.")
+
+
+def territory_option(multiple: bool = False, help: str = "Only this territory.") -> Decorator:
+    """``--city`` / ``--territory`` (the same option under both names)."""
+    name = "territories" if multiple else "territory"
+    return click.option("--city", "--territory", name, multiple=multiple,
+                        help=help + (" (repeatable)" if multiple else ""))
+
+
+def country_option(help: str = "Only this country (ISO code, e.g. FR).") -> Decorator:
+    return click.option("--country", help=help)
+
+
+def as_of_option(help: str = "The graph as it stood on this date (YYYY, YYYY-MM or "
+                             "YYYY-MM-DD).") -> Decorator:
+    return click.option("--as-of", callback=parse_day, help=help)
+
+
+def output_option(default: Path | None = None, file_okay: bool = True,
+                  help: str = "Write to this file ('-': standard output).") -> Decorator:
+    """``-o`` / ``--output``; ``-`` is standard output."""
+    kind = click.Path(dir_okay=not file_okay, file_okay=file_okay, allow_dash=True,
+                      path_type=Path)
+    return click.option("-o", "--output", type=kind, default=default,
+                        show_default=default is not None, help=help)
+
+
+def write_output(text: str, output: Path | None, what: str = "Report") -> None:
+    """``text`` to ``output``, or to standard output when it is None or ``-``; what was
+    written is said on standard error, so standard output carries only the data."""
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"{what} written to {output}", err=True)
