@@ -49,5 +49,5 @@ def test_what_if_shows_what_a_link_changes(tmp_path):
     assert any(row.startswith("bottom_up,2,3") for row in rows)
     wrong = runner.invoke(main, ["--store", store, "analyze", "--city", "Paris", "--add-link",
                                  "fr-city-of-paris", "fr-nobody", "informs"])
-    assert wrong.exit_code == 1
-    assert "no actor has the id 'fr-nobody'" in wrong.output
+    assert wrong.exit_code == 2
+    assert "--add-link no actor is called 'fr-nobody'" in wrong.output

@@ -198,8 +198,9 @@ def test_sources_command_resolves_names_and_quotes_lines(tmp_path):
     assert result.exit_code == 0, result.output
     assert "In 2020, the Diair signed or renewed 11 CTAIR" in result.output
     missing = runner.invoke(main, ["--store", store, "sources", "Diairr"])
-    assert missing.exit_code == 1
-    assert "No actor or instrument is called 'Diairr'. Did you mean: Diair" in missing.output
+    assert missing.exit_code == 2
+    assert ("no actor or instrument is called 'Diairr'. Did you mean: DIAIR (Interministerial"
+            in missing.output)
 
 
 def test_instrument_succession_is_recorded(bundled_store):

@@ -115,8 +115,8 @@ def test_cli_prints_viennas_row_with_its_qualifiers(tmp_path):
                   "for education policy)", "Orientation (implementation)"):
         assert words in result.output
     unknown = runner.invoke(main, ["--store", store, "matrix", "--city", "Atlantis"])
-    assert unknown.exit_code == 1
-    assert "No competences recorded for Atlantis." in unknown.output
+    assert unknown.exit_code == 2
+    assert "--city no territory is called 'Atlantis'" in unknown.output
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "html", "table"])

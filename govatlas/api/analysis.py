@@ -14,6 +14,7 @@ from govatlas.graph.analysis.analyze import (
 )
 from govatlas.graph.analysis.analyze import analyze as run_analysis
 from govatlas.graph.pipeline import derive
+from govatlas.graph.views.names import resolve_name
 from govatlas.ontology.errors import GovatlasError
 from govatlas.ontology.vocabulary import UnknownCode
 
@@ -47,6 +48,12 @@ class WhatIf:
                 "now": asdict(self.before), "with_the_link": asdict(self.after)}
 
 
+def _scope(store, territory: str | None, country: str | None) -> tuple[str | None, str | None]:
+    """The territory's label and the country's ISO code the names given stand for."""
+    return (territory and resolve_name(store, "territory", territory, "--city"),
+            country and resolve_name(store, "country", country, "--country"))
+
+
 def analyze(territory: str | None = None, country: str | None = None,
             as_of: date | None = None, top: int = 10, store: StoreLike = None) -> Analysis:
     """Centrality, brokerage across levels, vertical and horizontal links, decoupling, gap
@@ -57,6 +64,7 @@ def analyze(territory: str | None = None, country: str | None = None,
     'multilevel'
     """
     with reading(store) as opened:
+        territory, country = _scope(opened, territory, country)
         return run_analysis(opened, territory, country, as_of, top)
 
 
@@ -67,6 +75,9 @@ def what_if(from_id: str, to_id: str, link_type: str, territory: str | None = No
     beside the analysis now. The link is added to a scratch copy, whose derived relations are
     recomputed as after a real load, so the gaps it would close are closed."""
     with reading(store) as opened:
+        territory, country = _scope(opened, territory, country)
+        from_id = resolve_name(opened, "actor", from_id, "--add-link")
+        to_id = resolve_name(opened, "actor", to_id, "--add-link")
         before = run_analysis(opened, territory, country, as_of, top)
         try:
             changed = with_link(opened, from_id, to_id, link_type)

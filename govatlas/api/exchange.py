@@ -10,6 +10,7 @@ from govatlas.graph.export import files
 from govatlas.graph.export.neo4j import ExportSummary, export_neo4j
 from govatlas.graph.export.push import PushedGraph
 from govatlas.graph.export.push import push as push_graphs
+from govatlas.graph.views.names import resolve_name
 from govatlas.ontology.errors import GovatlasError
 from govatlas.queries.library import LibraryQuery, load_library, resolve_query
 from govatlas.queries.runner import QueryResult, run_query, to_dataframe
@@ -63,6 +64,7 @@ def export_rdf(path: Path, fmt: str = "ttl", territory: str | None = None,
                store: StoreLike = None) -> int:
     """The whole graph (or one territory) as Turtle or JSON-LD; returns the triples written."""
     with reading(store) as opened:
+        territory = territory and resolve_name(opened, "territory", territory, "--city")
         try:
             return files.write_rdf(opened, Path(path), fmt=fmt, territory=territory)
         except ValueError as error:  # an unknown territory or format

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from govatlas.graph.validation.checking import findings_frame
 from govatlas.graph.validation.gaps import Finding, find_gaps, with_evidence
+from govatlas.graph.views import names
 from govatlas.graph.views import stats as counts
 from govatlas.graph.views.matrix import CompetenceMatrix, competence_matrix
-from govatlas.graph.views.sources import quote, resolve, statements_about
+from govatlas.graph.views.names import resolve_name
+from govatlas.graph.views.sources import NotFound, quote, resolve, statements_about
 from govatlas.ontology.vocabulary import vocabulary
 
 from .results import Table, sections_frame
@@ -50,8 +52,8 @@ def matrix(territories: Iterable[str] | None = None, as_of: date | None = None,
     ['Vienna']
     """
     with reading(store) as opened:
-        return Matrix(competence_matrix(opened, list(territories or []) or None, as_of=as_of,
-                                        source=source))
+        chosen = [resolve_name(opened, "territory", name, "--city") for name in territories or []]
+        return Matrix(competence_matrix(opened, chosen or None, as_of=as_of, source=source))
 
 
 def stats(store: StoreLike = None) -> list[Table]:
@@ -85,7 +87,7 @@ def sources(key: str, documents: Path | None = None, store: StoreLike = None) ->
         columns += ("quoted lines",)
     tables = []
     with reading(store) as opened:
-        for iri in resolve(opened, key):
+        for iri in _things_called(opened, key):
             rows = []
             for item in statements_about(opened, iri):
                 row = (item.kind, item.statement, item.source, item.locator, item.record)
@@ -95,6 +97,16 @@ def sources(key: str, documents: Path | None = None, store: StoreLike = None) ->
                 rows.append(row)
             tables.append(Table(columns, rows, iri))
     return tables
+
+
+def _things_called(store, key: str) -> list[str]:
+    """The actors or instruments called ``key``; :class:`UnknownName` suggests the closest
+    names of both kinds."""
+    try:
+        return resolve(store, key)
+    except NotFound:
+        near = [*names.actors(store).suggest(key, 5), *names.instruments(store).suggest(key, 3)]
+        raise names.UnknownName("actor or instrument", key, near[:5]) from None
 
 
 @dataclass
@@ -127,6 +139,8 @@ def gaps(country: str | None = None, territory: str | None = None,
     """
     wanted = list(gap_types or []) or None
     with reading(store) as opened:
+        country = country and resolve_name(opened, "country", country, "--country")
+        territory = territory and resolve_name(opened, "territory", territory, "--city")
         findings = find_gaps(opened, wanted)
         if country:
             findings = [f for f in findings if f.country.upper() == country.upper()]
