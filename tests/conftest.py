@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -10,9 +11,53 @@ import pytest
 from govatlas.graph.pipeline import build, load_ontology
 from govatlas.graph.store import GraphStore
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-if not SEEDS.exists():  # a clone with shared/ beside it, as CI has
-    SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+DOCUMENTS_VARIABLE = "GOVATLAS_DOCUMENTS"
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def documents_folder() -> Path:
+    """Where the source documents are: ``$GOVATLAS_DOCUMENTS``, else ``../shared/seeds`` beside
+    the project (where the development machine and CI keep them; a bare clone has neither)."""
+    configured = os.environ.get(DOCUMENTS_VARIABLE)
+    return Path(configured) if configured else PROJECT.parent / "shared" / "seeds"
+
+
+class SourceDocuments:
+    """The folder of source documents that the bundled data cites, read line by line.
+
+    Tests that compare the data with the documents take this through the ``documents`` fixture,
+    so that the one place deciding where the documents are, and what happens when they are not
+    there, is this file.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lines: dict[str, list[str]] = {}
+
+    def names(self) -> list[str]:
+        """The file names of every document (what the data's ``source`` column holds)."""
+        return sorted(path.name for path in self.folder.glob("*.txt"))
+
+    def lines(self, name: str) -> list[str]:
+        """Every line of one document; a document missing from a present folder is an error."""
+        if name not in self._lines:
+            self._lines[name] = (self.folder / name).read_text(encoding="utf-8").splitlines()
+        return self._lines[name]
+
+    def line(self, name: str, number: int) -> str:
+        """Line ``number`` (counted from 1, as the data's ``locator`` column counts) of ``name``."""
+        return self.lines(name)[number - 1]
+
+
+@pytest.fixture(scope="session")
+def documents() -> SourceDocuments:
+    """The source documents, or the test is skipped when their folder is absent."""
+    folder = documents_folder()
+    if not folder.is_dir():
+        pytest.skip(f"the source documents are not at {folder} "
+                    f"(set {DOCUMENTS_VARIABLE} to their folder; see the README's set-up)")
+    return SourceDocuments(folder)
+
 
 ACTORS = """\
 id,label,type,level,country,parent,territory,source,locator

@@ -14,7 +14,7 @@ from govatlas.graph.store import GraphStore
 from govatlas.graph.views.sources import line_numbers, statements_about
 from govatlas.ontology.namespaces import ACTOR, INSTRUMENT
 
-from .conftest import SEEDS
+from .conftest import SourceDocuments
 
 SEED_000 = "000_b98d981a4afad30a.txt"
 EXPECTED = {"austria", "canada", "eu", "france", "germany", "italy", "mc2cm", "paris"}
@@ -43,10 +43,10 @@ def test_no_statement_lacks_a_source_and_a_locator(bundled_store):
     assert [row["thing"].value for row in rows] == []
 
 
-def test_every_locator_points_to_text_lines_of_an_existing_seed(bundled_store):
+def test_every_locator_points_to_text_lines_of_an_existing_seed(
+        bundled_store, documents: SourceDocuments):
     """Each cited line exists in the seed, and each locator cites at least one non-blank line."""
-    seeds = {path.name: path.read_text(encoding="utf-8").splitlines()
-             for path in SEEDS.glob("*.txt")}
+    seeds = {name: documents.lines(name) for name in documents.names()}
     problems = []
     for row in bundled_store.select("""
             SELECT DISTINCT ?source ?locator ?record WHERE {
@@ -189,12 +189,12 @@ def test_sources_lists_every_statement_about_an_actor_with_its_lines(bundled_sto
     assert all(item.source and item.locator for item in found)
 
 
-def test_sources_command_resolves_names_and_quotes_lines(tmp_path):
+def test_sources_command_resolves_names_and_quotes_lines(tmp_path, documents: SourceDocuments):
     runner = CliRunner()
     store = str(tmp_path / "store")
     runner.invoke(main, ["--store", store, "build"])
     result = runner.invoke(main, ["--store", store, "sources", "DIAIR", "--documents",
-                                  str(SEEDS), "--format", "csv"])
+                                  str(documents.folder), "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert "In 2020, the Diair signed or renewed 11 CTAIR" in result.output
     missing = runner.invoke(main, ["--store", store, "sources", "Diairr"])

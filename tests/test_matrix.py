@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from govatlas.cli import main
 from govatlas.graph.views.matrix import competence_matrix
 
-from .conftest import SEEDS
+from .conftest import SourceDocuments
 
 SEED = "004_0e103ae030b175d8.txt"
 LEVELS = ("national", "regional", "local")
@@ -24,9 +24,10 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def seed_table() -> dict[str, dict[str, tuple[str | None, list[str]]]]:
+@pytest.fixture(scope="module")
+def seed_table(documents: SourceDocuments) -> dict[str, dict[str, tuple[str | None, list[str]]]]:
     """The table as the seed prints it: city -> level -> (named body, items)."""
-    lines = (SEEDS / SEED).read_text(encoding="utf-8").splitlines()
+    lines = documents.lines(SEED)
     table: dict[str, dict[str, tuple[str | None, list[str]]]] = {}
     for number in range(176, 186):
         line = lines[number - 1]
@@ -57,13 +58,13 @@ def table_matrix(bundled_store):
                              keep=lambda a: a.locator in table_lines)
 
 
-def test_the_seed_table_has_nine_cities():
-    assert tuple(seed_table()) == CITIES
+def test_the_seed_table_has_nine_cities(seed_table):
+    assert tuple(seed_table) == CITIES
 
 
 @pytest.mark.parametrize("city", CITIES)
-def test_matrix_matches_the_seed_cell_by_cell(bundled_store, table_matrix, city):
-    expected = seed_table()[city]
+def test_matrix_matches_the_seed_cell_by_cell(bundled_store, table_matrix, seed_table, city):
+    expected = seed_table[city]
     for level in LEVELS:
         body, items = expected[level]
         cell = table_matrix.cell(city, level)
