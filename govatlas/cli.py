@@ -27,6 +27,7 @@ from .options import (
     as_of_option,
     country_option,
     format_option,
+    gap_option,
     output_option,
     territory_option,
     write_output,
@@ -210,10 +211,7 @@ def sources(store: Path | None, key: str, documents: Path | None, fmt: str) -> N
 @country_option("Only gaps of actors, places and instruments of this country (ISO code, "
                 "e.g. FR).")
 @territory_option(help="Only gaps in this territory.")
-@click.option("--gap", "gap_types", multiple=True,
-              type=click.Choice(["information", "capacity", "fiscal", "administrative",
-                                 "policy", "objective", "accountability", "participatory"]),
-              help="Only this gap type (repeatable).")
+@gap_option()
 @format_option(REPORT_FORMATS)
 @output_option()
 @click.pass_obj

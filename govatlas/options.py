@@ -28,6 +28,34 @@ def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -
                                  "YYYY-MM-DD") from error
 
 
+class LazyChoice(click.Choice):
+    """A choice whose values are read when first needed (from the vocabularies), so that
+    ``--help`` and commands that do not use it pay nothing for reading them."""
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = load
+        self._loaded: Sequence[str] | None = None
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> Sequence[str]:
+        if self._loaded is None:
+            self._loaded = tuple(self._load())
+        return self._loaded
+
+    @choices.setter
+    def choices(self, _value: Sequence[str]) -> None:
+        pass
+
+
+def gap_option() -> Decorator:
+    """``--gap TYPE`` (repeatable), one of the eight OECD gaps as ``vocab/gaps.ttl`` lists them."""
+    from govatlas.ontology.vocabulary import gap_types
+
+    return click.option("--gap", "gap_types", multiple=True, type=LazyChoice(gap_types),
+                        help="Only this gap type (repeatable; govatlas codes gap lists them).")
+
+
 def format_option(choices: Sequence[str] = TABLE_FORMATS, default: str = "table",
                   help: str | None = None) -> Decorator:
     """``--format``, stored as ``fmt``."""

@@ -464,8 +464,6 @@ class DatasetConverter:
         self.set_code(node, "competence", row, "competence", "competence")
         self.set_code(node, "level", row, "level", "level")
         territory = row.get("territory")
-        if not territory and row.get("holder") in self.actors:
-            territory = self.actors[row.get("holder")][1].get("territory")
         if territory:  # the territory the source states this allocation for
             self.add(node, ga("territory"), self.territory(territory, ""))
         qualifier = row.get("qualifier")

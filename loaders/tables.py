@@ -74,6 +74,45 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
+@dataclass(frozen=True)
+class Record:
+    """Where a statement was read: a file and, for a row, its line (``actors.csv:12``).
+
+    The one owner of the record locator format. The loader writes it into the graph
+    (``ga:record``) and the validator onto its findings with :meth:`format`; views that sort
+    by it or point back at the file read it with :meth:`parse`. For a sheet of a workbook the
+    file is ``book.xlsx[actors]`` and the line the sheet's row number.
+    """
+
+    file: str
+    line: int | None = None
+
+    def format(self) -> str:
+        """``file:line``, or the file alone when no line is known.
+
+        >>> Record("data/paris/actors.csv", 12).format()
+        'data/paris/actors.csv:12'
+        """
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    __str__ = format
+
+    @classmethod
+    def parse(cls, text: str) -> Record:
+        """The record ``text`` names; the line is everything after the last ``:`` when that is
+        a number (a Windows drive letter or an IRI keeps its colons in the file part).
+
+        >>> Record.parse("data/paris/actors.csv:12")
+        Record(file='data/paris/actors.csv', line=12)
+        >>> Record.parse("country.ttl")
+        Record(file='country.ttl', line=None)
+        """
+        file, colon, line = text.rpartition(":")
+        if colon and line.isdigit():
+            return cls(file, int(line))
+        return cls(text)
+
+
 @dataclass
 class Row:
     """One data row: where it is, and its values by column (empty strings for blanks)."""
@@ -87,7 +126,7 @@ class Row:
 
     @property
     def record(self) -> str:
-        return f"{self.file}:{self.line}"
+        return Record(self.file, self.line).format()
 
 
 @dataclass

@@ -28,6 +28,7 @@ from .namespaces import (
     STATUS,
     sparql_prefixes,
 )
+from .sparql import load_query
 
 #: The code lists a dataset may use, by the name error messages give them.
 SCHEMES: dict[str, str] = {
@@ -100,20 +101,9 @@ class Vocabulary:
         self.lists: dict[str, CodeList] = {}
         for name, scheme in SCHEMES.items():
             self.lists[name] = CodeList(name, scheme)
-        query = sparql_prefixes() + """
-            SELECT ?scheme ?c ?code ?en ?fr (GROUP_CONCAT(STR(?b); separator=" ") AS ?broader) ?rank
-            WHERE {
-              ?c skos:inScheme ?scheme ; skos:notation ?code .
-              OPTIONAL { ?c skos:prefLabel ?en FILTER(lang(?en) = "en") }
-              OPTIONAL { ?c rdfs:label ?ren FILTER(lang(?ren) = "en") }
-              OPTIONAL { ?c skos:prefLabel ?fr FILTER(lang(?fr) = "fr") }
-              OPTIONAL { ?c skos:broader ?b }
-              OPTIONAL { ?c ga:levelRank ?rank }
-            } GROUP BY ?scheme ?c ?code ?en ?fr ?rank
-        """
         by_scheme = {scheme: code_list for code_list in self.lists.values()
                      for scheme in [code_list.scheme]}
-        for row in store.query(query):
+        for row in store.query(sparql_prefixes() + load_query(__package__, "concepts")):
             code_list = by_scheme.get(row["scheme"].value)
             if code_list is None:
                 continue
@@ -128,9 +118,8 @@ class Vocabulary:
             )
             code_list.by_code[concept.code] = concept
         # Actor types are classes labelled with rdfs:label rather than skos:prefLabel.
-        for row in store.query(sparql_prefixes() + """
-            SELECT ?c ?en WHERE { ?c skos:inScheme ga:ActorTypes ; rdfs:label ?en
-                                  FILTER(lang(?en) = "en") }"""):
+        for row in store.query(sparql_prefixes() + load_query(__package__,
+                                                               "actor-type-labels")):
             for concept in list(self.lists["actor type"].by_code.values()):
                 if concept.iri == row["c"].value:
                     self.lists["actor type"].by_code[concept.code] = Concept(
@@ -139,9 +128,8 @@ class Vocabulary:
         # The ga: superclasses of every actor type, so that loaders can state them and queries
         # can ask for ga:PublicActor without a reasoner.
         self.ancestors: dict[str, list[str]] = {}
-        for row in store.query(sparql_prefixes() + """
-            SELECT ?c ?super WHERE { ?c skos:inScheme ga:ActorTypes ; rdfs:subClassOf+ ?super
-                                     FILTER(STRSTARTS(STR(?super), STR(ga:))) }"""):
+        for row in store.query(sparql_prefixes() + load_query(__package__,
+                                                               "actor-type-ancestors")):
             self.ancestors.setdefault(row["c"].value, []).append(row["super"].value)
         self.by_iri: dict[str, Concept] = {
             concept.iri: concept
@@ -191,3 +179,18 @@ def load_ontology_store() -> ox.Store:
 def vocabulary() -> Vocabulary:
     """The bundled vocabulary, read once per process."""
     return Vocabulary(load_ontology_store())
+
+
+@cache
+def gap_types() -> tuple[str, ...]:
+    """The codes of the eight governance gaps, in the order the OECD report names them.
+
+    The one list of the gaps: read from ``vocab/gaps.ttl`` (the list ``gap:as-named``), so the
+    gap shapes, the command line's choices and the reports all name the same gaps in the same
+    order, and a gap added to the vocabulary is known everywhere.
+
+    >>> gap_types()[:3]
+    ('information', 'capacity', 'fiscal')
+    """
+    rows = load_ontology_store().query(sparql_prefixes() + load_query(__package__, "gap-order"))
+    return tuple(row["code"].value for row in rows)

@@ -222,6 +222,34 @@ def test_references_may_point_to_actors_of_datasets_already_stored(empty_store, 
     assert load_dataset(empty_store, other).quads > 10
 
 
+def test_an_allocation_stating_no_territory_takes_its_holders_from_its_own_dataset(
+        empty_store, dataset):
+    """The loader states no place for it; the derived graph gives the holder's territory as
+    the allocation's own dataset places the holder, not where another dataset does."""
+    load_dataset(empty_store, dataset(), derive_after=False)
+    load_dataset(empty_store, dataset("second", actors="""\
+        id,label,type,level,country,parent,territory,source,locator
+        xx-state,State of Example,national-government,national,FR,,Othertown,doc.txt,1
+        yy-office,Example Office,national-agency,national,FR,,,doc.txt,2
+        """, competences="""\
+        holder,competence,level,qualifier,valid_from,valid_until,source,locator
+        xx-state,health,national,,,,doc.txt,3
+        yy-office,housing,national,,,,doc.txt,4
+        xx-city,education,local,,,,doc.txt,5
+        """, links="from_actor,to_actor,type,instrument,valid_from,valid_until,source,"
+        "locator\n"))
+    rows = empty_store.select("""
+        SELECT ?code ?place ?g WHERE { ?a ga:competence/skos:notation ?code .
+          GRAPH ?g { ?a ga:territory ?t } ?t rdfs:label ?place }""")
+    places = {(row["code"].value, row["place"].value, row["g"].value.rsplit("/", 1)[-1])
+              for row in rows}
+    assert places == {
+        ("borders-residency", "Exampleville", "derived"),  # example places xx-state there
+        ("housing", "Exampleville", "derived"),  # xx-city's; yy-office is placed nowhere
+        ("health", "Othertown", "derived"),  # second places xx-state in Othertown
+        ("education", "Exampleville", "derived")}  # second does not place xx-city: any
+
+
 def test_the_same_actor_in_two_datasets_must_keep_its_type(empty_store, dataset):
     load_dataset(empty_store, dataset())
     other = dataset("second", actors="""\

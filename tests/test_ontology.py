@@ -8,9 +8,9 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from govatlas.ontology import ontology_files
+from govatlas.ontology import SHAPES_DIR, ontology_files
 from govatlas.ontology.namespaces import GA
-from govatlas.ontology.vocabulary import vocabulary
+from govatlas.ontology.vocabulary import gap_types, vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +110,15 @@ def test_link_types_and_gaps_and_ideal_types_are_complete():
                                        "policy", "objective", "accountability", "participatory"}
     assert {"contract", "network", "monitor", "strategy", "platform", "pilot-programme",
             "action-plan"} <= set(vocab.codes("instrument type"))
+
+
+def test_gap_types_list_every_gap_once_in_the_reports_order_each_with_its_shapes():
+    """Seed 000 lines 177-179 name the gaps in this order; vocab/gaps.ttl keeps it."""
+    assert gap_types() == ("information", "capacity", "fiscal", "administrative", "policy",
+                           "objective", "accountability", "participatory")
+    assert sorted(gap_types()) == sorted(vocabulary().codes("gap"))
+    assert sorted(path.stem for path in (SHAPES_DIR / "gaps").glob("*.ttl")) == sorted(
+        gap_types())
 
 
 def test_ideal_types_are_in_their_scheme(ontology):

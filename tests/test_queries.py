@@ -172,7 +172,7 @@ def test_competence_matrix_of_vienna_has_health_shared_at_two_levels(bundled_sto
         int(row["levelRank"]) for row in found)
     stated = {row["statedAs"] for row in found if row["holder"] == ACTOR + "at-vienna"}
     assert "Regional and local integration policy" in stated
-    assert all(row["territoryFrom"] == "stated" for row in found)
+    assert all(row["territoryFrom"] == "holder" for row in found)  # mc2cm states none
 
 
 def test_competence_matrix_falls_back_on_the_holders_territory_and_says_so(bundled_store):

@@ -29,6 +29,7 @@ from govatlas.ontology.namespaces import (
     STATEMENT,
     XSD,
 )
+from govatlas.ontology.sparql import load_query
 
 from .brokerage import brokerage_roles
 from .centrality import centrality_table
@@ -129,8 +130,8 @@ def with_link(store: GraphStore, from_id: str, to_id: str, link_type: str) -> Gr
     vocabulary().resolve("link type", link_type)  # raises UnknownCode for a wrong type
     copy = store.in_memory_copy()
     for actor in (from_id, to_id):
-        if not copy.select("SELECT ?l WHERE { ?a rdfs:label ?l } LIMIT 1",
-                           {"a": ox.NamedNode(ACTOR + actor)}):
+        if not copy.select(load_query(__package__, "has-label"),
+                           {"thing": ox.NamedNode(ACTOR + actor)}):
             raise LookupError(f"no actor has the id '{actor}'")
     link = ox.NamedNode(STATEMENT + "link/what-if-" + hashlib.sha1(
         f"{from_id}|{to_id}|{link_type}".encode()).hexdigest()[:12])

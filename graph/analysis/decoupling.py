@@ -40,6 +40,7 @@ import networkx as nx
 
 from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import sparql_prefixes
+from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import load_ontology_store
 
 from .projection import Allocation
@@ -51,14 +52,6 @@ __all__ = [
     "decoupling",
 ]
 
-FIELDS_QUERY = """
-SELECT ?code ?rootCode WHERE {
-  ?c skos:inScheme comp: ; skos:notation ?code ; skos:broader* ?root .
-  ?root skos:notation ?rootCode .
-  FILTER NOT EXISTS { ?root skos:broader ?higher }
-}
-"""
-
 
 def _fields_from(rows: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     fields: dict[str, set[str]] = {}
@@ -69,7 +62,8 @@ def _fields_from(rows: Iterable[Any]) -> dict[str, tuple[str, ...]]:
 
 @cache
 def _bundled_fields() -> dict[str, tuple[str, ...]]:
-    return _fields_from(load_ontology_store().query(sparql_prefixes() + FIELDS_QUERY))
+    return _fields_from(load_ontology_store().query(
+        sparql_prefixes() + load_query(__package__, "competence-fields")))
 
 
 def competence_fields(store: GraphStore | None = None) -> dict[str, tuple[str, ...]]:
@@ -89,7 +83,7 @@ def competence_fields(store: GraphStore | None = None) -> dict[str, tuple[str, .
     """
     fields = dict(_bundled_fields())
     if store is not None:
-        fields.update(_fields_from(store.select(FIELDS_QUERY)))
+        fields.update(_fields_from(store.select(load_query(__package__, "competence-fields"))))
     return fields
 
 
@@ -237,6 +231,22 @@ def decoupling(graph: nx.Graph, competences: nx.Graph | Iterable[Allocation],
        Journal of International Migration and Integration 17, 973-994.
     .. [2] OECD (2019). Multi-level governance gaps (information and policy gaps), in
        Working Together for Local Integration of Migrants and Refugees.
+
+    Examples
+    --------
+    A state and a town both hold housing in the town, at two levels, with no link: the one
+    cross-level pair is decoupled; a funding link between them couples it.
+
+    >>> from govatlas.graph.analysis.projection import Allocation
+    >>> held = [Allocation("a1", "state", "housing", "national", 2, ("Town",), "XX"),
+    ...         Allocation("a2", "town", "housing", "local", 5, ("Town",), "XX")]
+    >>> network = nx.MultiDiGraph()
+    >>> network.add_nodes_from(["state", "town"])
+    >>> decoupling(network, held, fields={"housing": ("housing",)}).index
+    1.0
+    >>> _ = network.add_edge("state", "town", family="funding")
+    >>> decoupling(network, held, fields={"housing": ("housing",)}).by_territory["Town"]
+    {'pairs': 1, 'decoupled': 0, 'index': 0.0}
     """
     records = ([a for _, _, data in competences.edges(data=True)
                 for a in data.get("allocations", ())]

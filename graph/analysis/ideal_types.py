@@ -90,6 +90,7 @@ from typing import Any
 import networkx as nx
 
 from govatlas.graph.store import GraphStore
+from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import vocabulary
 
 from .decoupling import competence_fields, decoupling
@@ -573,10 +574,10 @@ def classify_territories(store: GraphStore, as_of: date | None = None,
     dict
         Territory label or country code -> :class:`Classification`, territories first.
     """
-    territories = sorted({row["t"].value for row in store.select(
-        "SELECT DISTINCT ?t WHERE { ?x ga:territory/rdfs:label ?t }")})
-    countries = sorted({row["c"].value for row in store.select(
-        "SELECT DISTINCT ?c WHERE { ?a a ga:Actor ; ga:country ?c }")})
+    territories = sorted({row["t"].value
+                          for row in store.select(load_query(__package__, "territory-labels"))})
+    countries = sorted({row["c"].value
+                        for row in store.select(load_query(__package__, "actor-countries"))})
     results = {name: classify(store, territory=name, as_of=as_of,
                               include_planned=include_planned) for name in territories}
     for code in countries:

@@ -31,7 +31,8 @@ import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import sparql_prefixes
-from govatlas.ontology.vocabulary import load_ontology_store, vocabulary
+from govatlas.ontology.sparql import load_query
+from govatlas.ontology.vocabulary import code_of, load_ontology_store, vocabulary
 
 __all__ = [
     "NOT_REAL_STATUSES",
@@ -46,69 +47,9 @@ __all__ = [
 #: Statuses that say a link is announced, not in place (ontology/vocab/statuses.ttl).
 NOT_REAL_STATUSES = frozenset({"planned", "expected", "recommended"})
 
-#: Separator for GROUP_CONCAT: a control character no label contains.
+#: Separator of the lists the queries join with GROUP_CONCAT (written ``"\u001F"`` in the
+#: ``.rq`` files): a control character no label contains.
 _SEP = "\u001f"
-
-ACTORS_QUERY = f"""
-SELECT ?a (MIN(?label) AS ?name) (SAMPLE(?type) AS ?kind)
-       (GROUP_CONCAT(DISTINCT STR(?level); separator="{_SEP}") AS ?levels)
-       (MIN(?country) AS ?cc)
-       (GROUP_CONCAT(DISTINCT ?territoryLabel; separator="{_SEP}") AS ?territories)
-       (GROUP_CONCAT(DISTINCT STR(?parent); separator="{_SEP}") AS ?parents)
-       (MIN(?from) AS ?validFrom) (MAX(?until) AS ?validUntil) (MAX(?isPublic) AS ?public)
-WHERE {{
-  ?a a ga:Actor ; rdfs:label ?label .
-  OPTIONAL {{ ?a org:classification ?type }}
-  OPTIONAL {{ ?a ga:level ?level }}
-  OPTIONAL {{ ?a ga:country ?country }}
-  OPTIONAL {{ ?a ga:territory/rdfs:label ?territoryLabel }}
-  OPTIONAL {{ ?a org:subOrganizationOf ?parent }}
-  OPTIONAL {{ ?a ga:validFrom ?from }}
-  OPTIONAL {{ ?a ga:validUntil ?until }}
-  BIND(EXISTS {{ ?a a ga:PublicActor }} AS ?isPublic)
-}} GROUP BY ?a
-"""
-
-LINKS_QUERY = """
-SELECT ?l (SAMPLE(?from) AS ?source) (SAMPLE(?to) AS ?target) (SAMPLE(?type) AS ?kind)
-       (SAMPLE(?family) AS ?fam) (SAMPLE(?instrument) AS ?instr)
-       (MIN(?instrumentLabel) AS ?instrLabel) (SAMPLE(?instrumentType) AS ?instrType)
-       (MIN(?validFrom) AS ?vf) (MAX(?validUntil) AS ?vu) (SAMPLE(?status) AS ?st)
-       (MIN(?iFrom) AS ?ivf) (MAX(?iUntil) AS ?ivu) (SAMPLE(?iStatus) AS ?ist)
-WHERE {
-  ?l a ga:CoordinationLink ; ga:fromActor ?from ; ga:toActor ?to ; ga:linkType ?type .
-  OPTIONAL { ?type ga:linkFamily ?family }
-  OPTIONAL { ?l ga:validFrom ?validFrom }
-  OPTIONAL { ?l ga:validUntil ?validUntil }
-  OPTIONAL { ?l ga:status ?status }
-  OPTIONAL {
-    ?l ga:instrument ?instrument .
-    OPTIONAL { ?instrument rdfs:label ?instrumentLabel }
-    OPTIONAL { ?instrument ga:instrumentType ?instrumentType }
-    OPTIONAL { ?instrument ga:validFrom ?iFrom }
-    OPTIONAL { ?instrument ga:validUntil ?iUntil }
-    OPTIONAL { ?instrument ga:status ?iStatus }
-  }
-} GROUP BY ?l
-"""
-
-ALLOCATIONS_QUERY = f"""
-SELECT ?x (SAMPLE(?holder) AS ?who) (SAMPLE(?competence) AS ?what) (SAMPLE(?level) AS ?where)
-       (GROUP_CONCAT(DISTINCT ?stated; separator="{_SEP}") AS ?statedTerritories)
-       (GROUP_CONCAT(DISTINCT ?own; separator="{_SEP}") AS ?holderTerritories)
-       (MIN(?q) AS ?qualifier) (MIN(?from) AS ?validFrom) (MAX(?until) AS ?validUntil)
-       (MIN(?cc) AS ?country)
-WHERE {{
-  ?x a ga:CompetenceAllocation ; ga:holder ?holder ; ga:competence ?competence ;
-     ga:level ?level .
-  OPTIONAL {{ ?x ga:territory/rdfs:label ?stated }}
-  OPTIONAL {{ ?holder ga:territory/rdfs:label ?own }}
-  OPTIONAL {{ ?holder ga:country ?cc }}
-  OPTIONAL {{ ?x ga:qualifier ?q }}
-  OPTIONAL {{ ?x ga:validFrom ?from }}
-  OPTIONAL {{ ?x ga:validUntil ?until }}
-}} GROUP BY ?x
-"""
 
 
 def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
@@ -136,7 +77,7 @@ def _code(iri: str | None) -> str | None:
     concept = vocabulary().by_iri.get(iri)
     if concept is not None:
         return concept.code
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return code_of(iri)
 
 
 def _rank(iri: str) -> int | None:
@@ -151,9 +92,7 @@ def link_families() -> dict[str, str]:
     The :class:`~govatlas.ontology.vocabulary.Vocabulary` does not carry ``ga:linkFamily``, and
     :func:`add_link` needs it without a store at hand.
     """
-    query = sparql_prefixes() + """
-        SELECT ?code ?family WHERE { ?t skos:inScheme lt: ; skos:notation ?code ;
-                                        ga:linkFamily/skos:notation ?family }"""
+    query = sparql_prefixes() + load_query(__package__, "link-families")
     return {row["code"].value: row["family"].value
             for row in load_ontology_store().query(query)}
 
@@ -162,8 +101,9 @@ def link_families() -> dict[str, str]:
 class Allocation:
     """One competence allocation, as the network measures need it.
 
-    ``territories`` are the allocation's own territory or, where it states none, its holder's
-    (the same rule as the competence matrix).
+    ``territories`` are the labels of the allocation's ``ga:territory``: its own or, where it
+    states none, its holder's, as the derived graph holds it (the same rule everywhere:
+    ``ontology/derivations/50-territory.rq``).
     """
 
     iri: str
@@ -202,14 +142,14 @@ def allocations(store: GraphStore, as_of: date | None = None, country: str | Non
     wanted_country = country.casefold() if country else None
     wanted_territory = territory.casefold() if territory else None
     found: list[Allocation] = []
-    for row in store.select(ALLOCATIONS_QUERY):
+    for row in store.select(load_query(__package__, "allocations")):
         valid_from, valid_until = _value(row["validFrom"]), _value(row["validUntil"])
         if not _valid_on(as_of, valid_from, valid_until):
             continue
         cc = _value(row["country"])
         if wanted_country and (cc or "").casefold() != wanted_country:
             continue
-        territories = tuple(_split(row["statedTerritories"]) or _split(row["holderTerritories"]))
+        territories = tuple(_split(row["territories"]))
         if wanted_territory and wanted_territory not in {t.casefold() for t in territories}:
             continue
         level_iri = row["where"].value
@@ -270,7 +210,7 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
                             territory=territory, include_planned=include_planned)
     wanted_country = country.casefold() if country else None
     wanted_territory = territory.casefold() if territory else None
-    for row in store.select(ACTORS_QUERY):
+    for row in store.select(load_query(__package__, "actors")):
         if not _valid_on(as_of, _value(row["validFrom"]), _value(row["validUntil"])):
             continue
         cc = _value(row["cc"])
@@ -297,7 +237,7 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
                 held.append(allocation.competence)
     for node in graph:
         graph.nodes[node]["competences"].sort()
-    for row in store.select(LINKS_QUERY):
+    for row in store.select(load_query(__package__, "links")):
         source, target = row["source"].value, row["target"].value
         if source not in graph or target not in graph:
             continue
@@ -340,8 +280,8 @@ def bipartite_competences(store: GraphStore, as_of: date | None = None,
     graph = nx.Graph(as_of=as_of.isoformat() if as_of else None, country=country,
                      territory=territory)
     vocab = vocabulary()
-    labels = {row["a"].value: row["name"].value for row in store.select(
-        "SELECT ?a (MIN(?l) AS ?name) WHERE { ?a a ga:Actor ; rdfs:label ?l } GROUP BY ?a")}
+    labels = {row["a"].value: row["name"].value
+              for row in store.select(load_query(__package__, "actor-labels"))}
     for allocation in allocations(store, as_of, country, territory):
         if allocation.holder not in graph:
             graph.add_node(allocation.holder, bipartite=0, kind="actor",

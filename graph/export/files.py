@@ -23,8 +23,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore
+from govatlas.ontology import formats
 from govatlas.ontology.errors import GovatlasError
 from govatlas.ontology.namespaces import GA, PREFIXES, PROV, RDF
+from govatlas.ontology.sparql import load_query
 
 from .neo4j import GOVATLAS_LABEL, MARKER_PROPERTY, constraint_query
 from .property_graph import (
@@ -208,26 +210,10 @@ def write_gexf(store: GraphStore, path: Path) -> nx.MultiDiGraph:
 
 
 # --- RDF -----------------------------------------------------------------------------------
-RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE,
-               "jsonld": ox.RdfFormat.JSON_LD, "json-ld": ox.RdfFormat.JSON_LD}
-
-#: Everything a territory's export holds, found from its actors (see :func:`territory_subjects`).
-TERRITORY_SUBJECTS_QUERY = """
-SELECT DISTINCT ?s WHERE {
-  { ?s ga:territory ?territory ; a ga:Actor }
-  UNION { ?s ga:holder ?actor . ?actor ga:territory ?territory ; a ga:Actor }
-  UNION { ?s ga:fromActor ?actor . ?actor ga:territory ?territory ; a ga:Actor }
-  UNION { ?s ga:toActor ?actor . ?actor ga:territory ?territory ; a ga:Actor }
-  UNION { ?s ga:territory ?territory ; a ga:Instrument }
-  UNION { ?link ga:instrument ?s ; ga:fromActor|ga:toActor ?actor .
-          ?actor ga:territory ?territory ; a ga:Actor }
-}"""
-
-
 def territory_node(store: GraphStore, territory: str) -> ox.NamedNode:
     """The territory named ``territory`` (label, case-insensitive, or IRI), else a ValueError
     naming the nearest ones."""
-    rows = store.select("SELECT DISTINCT ?t ?label WHERE { ?t a ga:Territory ; rdfs:label ?label }")
+    rows = store.select(load_query(__package__, "territories"))
     wanted = territory.strip().casefold()
     for row in rows:
         if wanted in (row["label"].value.casefold(), row["t"].value.casefold()):
@@ -242,7 +228,7 @@ def territory_subjects(store: GraphStore, territory: ox.NamedNode) -> set[ox.Nam
     """The things a territory's export describes: the territory, its actors, their competence
     allocations, the links from or to them, the instruments of the territory or of those
     links, the quantities and gap evidence about any of these, and the provenance of all."""
-    subjects = {row["s"] for row in store.select(TERRITORY_SUBJECTS_QUERY,
+    subjects = {row["s"] for row in store.select(load_query(__package__, "territory-subjects"),
                                                  {"territory": territory})}
     subjects.add(territory)
     about = ox.NamedNode(GA + "subject")
@@ -273,14 +259,17 @@ def _is_statement_about(store: GraphStore, subject: ox.NamedNode | ox.BlankNode)
 def write_rdf(store: GraphStore, path: Path, fmt: str = "ttl",
               territory: str | None = None) -> int:
     """Write the graph (every named graph, the ontology included) or one territory's part of
-    it to ``path`` in Turtle (``ttl``) or JSON-LD (``jsonld``); return the number of triples.
+    it to ``path`` in Turtle (``ttl``), JSON-LD (``jsonld``) or any other format named in
+    :data:`govatlas.ontology.formats.RDF_FORMATS_BY_NAME`; return the number of triples.
+    An unknown ``fmt`` is a :class:`ValueError` listing the names known.
 
     A triple stated in two datasets is written once: Turtle and JSON-LD files hold one graph,
     so the datasets are merged (``govatlas push`` or the store's N-Quads keep them apart).
     """
-    rdf_format = RDF_FORMATS.get(fmt.lower())
-    if rdf_format is None:
-        raise ValueError(f"unknown RDF format '{fmt}': use ttl or jsonld")
+    try:
+        rdf_format = formats.rdf_format(fmt)
+    except KeyError as error:
+        raise ValueError(error.args[0]) from None
     if territory is None:
         quads = store.store.quads_for_pattern(None, None, None, None)
         triples = {ox.Triple(quad.subject, quad.predicate, quad.object) for quad in quads}

@@ -21,19 +21,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
+
 from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import (
     ACTOR,
-    DCTERMS,
     GA,
     INSTRUMENT,
     ORG,
-    PROV,
     RDF,
     RDFS,
     SKOS,
 )
-from govatlas.ontology.vocabulary import vocabulary
+from govatlas.ontology.sparql import load_query, with_values
+from govatlas.ontology.vocabulary import code_of, vocabulary
 
 #: Property names and types of each node label and relationship kind, in column order. The
 #: types are neo4j-admin's (``string[]`` is a list of strings); every writer fills the absent
@@ -149,7 +150,7 @@ def link_type_name(code: str) -> str:
 
 def type_label(class_iri: str) -> str:
     """The node label of an actor-type class: its local name (ga:Municipality -> Municipality)."""
-    return class_iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return code_of(class_iri)
 
 
 def check_name(name: str) -> str:
@@ -179,19 +180,6 @@ ALLOCATION_PREDICATES = (GA + "holder", GA + "competence", GA + "level", GA + "t
 LINK_PREDICATES = (GA + "fromActor", GA + "toActor", GA + "linkType", GA + "instrument",
                    GA + "status", GA + "validFrom", GA + "validUntil", GA + "note")
 
-DERIVATIONS_QUERY = f"""
-SELECT DISTINCT ?s ?source ?locator WHERE {{
-  ?s <{PROV}qualifiedDerivation> ?d .
-  ?d <{PROV}entity>/<{DCTERMS}identifier> ?source ; <{GA}locator> ?locator .
-}}"""
-
-TERRITORIES_QUERY = f"""
-SELECT DISTINCT ?t ?label ?country WHERE {{
-  ?t a <{GA}Territory> ; <{RDFS}label> ?label .
-  OPTIONAL {{ ?t <{GA}country> ?country }}
-}}"""
-
-
 def facts(store: GraphStore, class_iri: str, predicates: Iterable[str]) -> Facts:
     """For every instance of ``class_iri``: predicate -> its distinct values (IRIs or text).
 
@@ -199,10 +187,10 @@ def facts(store: GraphStore, class_iri: str, predicates: Iterable[str]) -> Facts
     any separator survives, and a thing stated in two datasets (the same triple in two graphs)
     counts once.
     """
-    values = " ".join(f"<{iri}>" for iri in (RDF + "type", *predicates))
+    query = with_values(load_query(__package__, "facts"), "p",
+                        (ox.NamedNode(iri) for iri in (RDF + "type", *predicates)))
     found: Facts = {}
-    for row in store.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} "
-                            f"?s a <{class_iri}> ; ?p ?o }}"):
+    for row in store.select(query, {"class": ox.NamedNode(class_iri)}):
         by_predicate = found.setdefault(row["s"].value, {})
         by_predicate.setdefault(row["p"].value, set()).add(row["o"].value)
     return found
@@ -211,7 +199,7 @@ def facts(store: GraphStore, class_iri: str, predicates: Iterable[str]) -> Facts
 def derivations(store: GraphStore) -> dict[str, list[tuple[str, str]]]:
     """Every thing with provenance -> its sorted (source document, locator) pairs."""
     found: dict[str, set[tuple[str, str]]] = {}
-    for row in store.select(DERIVATIONS_QUERY):
+    for row in store.select(load_query(__package__, "derivations")):
         found.setdefault(row["s"].value, set()).add((row["source"].value, row["locator"].value))
     return {thing: sorted(pairs) for thing, pairs in found.items()}
 
@@ -280,7 +268,7 @@ def property_graph(store: GraphStore) -> PropertyGraph:
 
     provenance = derivations(store)
     territories: dict[str, dict[str, set[str]]] = {}
-    for row in store.select(TERRITORIES_QUERY):
+    for row in store.select(load_query(__package__, "territories-with-country")):
         values = territories.setdefault(row["t"].value, {})
         values.setdefault(RDFS + "label", set()).add(row["label"].value)
         if row["country"] is not None and row["country"].value:
@@ -403,14 +391,14 @@ def property_graph(store: GraphStore) -> PropertyGraph:
                 **_provenance(provenance.get(iri, [])),
             })))
 
-    placeholders = {row["c"].value for row in store.select(
-        f"SELECT DISTINCT ?c WHERE {{ ?c <{GA}isPlaceholder> true }}")}
+    placeholders = {row["c"].value
+                    for row in store.select(load_query(__package__, "placeholders"))}
     for iri in sorted(competences):
         concept = vocab.by_iri.get(iri)
         nodes.append(Node("Competence", iri, _complete(NODE_PROPERTIES["Competence"], {
             "iri": iri,
-            "code": concept.code if concept else iri.rsplit("/", 1)[-1],
-            "label": concept.label if concept else iri.rsplit("/", 1)[-1],
+            "code": concept.code if concept else code_of(iri),
+            "label": concept.label if concept else code_of(iri),
             "label_fr": (concept.label_fr or None) if concept else None,
             "placeholder": True if iri in placeholders else None,
         })))

@@ -12,7 +12,6 @@ ontology into a scratch in-memory store, never the user's store. Three things ca
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,8 +27,9 @@ from govatlas.graph.validation.gaps import (
     sort_findings,
 )
 from govatlas.loaders.errors import Problem
-from govatlas.loaders.tables import display_path
+from govatlas.loaders.tables import Record, display_path
 from govatlas.ontology.errors import EXIT_USAGE, GovatlasError
+from govatlas.ontology.vocabulary import code_of
 
 
 class Unreadable(GovatlasError):
@@ -88,13 +88,15 @@ def load_inputs(paths: list[Path]) -> tuple[GraphStore, list[Problem], dict[str,
 
 
 def template_findings(problems: list[Problem]) -> list[Finding]:
-    return [Finding(severity="Violation", gap=None, shape="template", shape_name="Template",
-                    focus=f"{problem.file}:{problem.line}" if problem.line else problem.file,
-                    message=(f"{problem.message}." + (f" Fix: {problem.fix}" if problem.fix
-                                                       else "")),
-                    path=problem.column, record=(f"{problem.file}:{problem.line}"
-                                                 if problem.line else problem.file))
-            for problem in problems]
+    findings = []
+    for problem in problems:
+        record = Record(problem.file, problem.line or None).format()
+        findings.append(Finding(
+            severity="Violation", gap=None, shape="template", shape_name="Template",
+            focus=record, message=(f"{problem.message}."
+                                   + (f" Fix: {problem.fix}" if problem.fix else "")),
+            path=problem.column, record=record))
+    return findings
 
 
 def locate_in_rdf(findings: list[Finding], rdf_inputs: dict[str, Path]) -> list[Finding]:
@@ -108,13 +110,13 @@ def locate_in_rdf(findings: list[Finding], rdf_inputs: dict[str, Path]) -> list[
         if finding.record or not finding.focus.startswith("http"):
             located.append(finding)
             continue
-        local = re.split(r"[/#]", finding.focus)[-1]
+        local = code_of(finding.focus)
         needles = (f"<{finding.focus}>", f":{local}", f'"{finding.focus}"')
         record = ""
         for path, lines in texts.items():
             for number, line in enumerate(lines, start=1):
                 if any(needle in line for needle in needles):
-                    record = f"{display_path(path)}:{number}"
+                    record = Record(display_path(path), number).format()
                     break
             if record:
                 break

@@ -25,6 +25,8 @@ from rdflib.namespace import SH
 
 from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import GA, ONTOLOGY_GRAPH
+from govatlas.ontology.sparql import load_query, with_values
+from govatlas.ontology.vocabulary import code_of
 
 from .shapes import SparqlShape, shape_gap, shape_name, shapes_graph, sparql_shapes
 
@@ -138,7 +140,7 @@ def _report_findings(report: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding
     findings = []
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
         source_shape = report.value(result, SH.sourceShape)
-        severity = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        severity = code_of(str(report.value(result, SH.resultSeverity)))
         value = report.value(result, SH.value)
         path = report.value(result, SH.resultPath)
         messages = [str(m) for m in report.objects(result, SH.resultMessage)]
@@ -164,21 +166,6 @@ def _node_shape(shapes: rdflib.Graph, shape):
 
 # --- describing findings ---------------------------------------------------------------------
 
-DESCRIBE_QUERY = """
-SELECT ?focus ?label ?actor ?actorLabel ?record ?source ?locator ?country ?territory WHERE {
-  OPTIONAL { ?focus rdfs:label ?label }
-  OPTIONAL {
-    { ?focus ga:holder ?actor } UNION { ?focus ga:fromActor ?actor } UNION
-    { ?focus ga:owner ?actor } UNION { ?focus a ga:Actor . BIND(?focus AS ?actor) }
-    ?actor rdfs:label ?actorLabel }
-  OPTIONAL { ?focus prov:qualifiedDerivation ?d . ?d ga:record ?record ; ga:locator ?locator ;
-                                                     prov:entity/dcterms:identifier ?source }
-  OPTIONAL { { ?focus ga:country ?country } UNION { ?focus ga:holder/ga:country ?country }
-             UNION { ?focus ga:owner/ga:country ?country } }
-  OPTIONAL { { ?focus ga:territory/rdfs:label ?territory } UNION
-             { ?focus a ga:Territory ; rdfs:label ?territory } }
-}
-"""
 #: Foci described per query: one query per finding costs minutes for a country's thousands of
 #: findings, one for all of them makes a VALUES block of unbounded size.
 DESCRIBE_BATCH = 500
@@ -204,7 +191,7 @@ def describe(store: GraphStore, findings: list[Finding]) -> list[Finding]:
 
 
 def _facts(store: GraphStore, foci: set[str]) -> dict[str, dict[str, str]]:
-    """The first row of :data:`DESCRIBE_QUERY` for each focus, a batch of foci per query."""
+    """The first row of ``queries/describe.rq`` for each focus, a batch of foci per query."""
     nodes = []
     for focus in sorted(foci):
         try:
@@ -213,8 +200,8 @@ def _facts(store: GraphStore, foci: set[str]) -> dict[str, dict[str, str]]:
             continue
     facts: dict[str, dict[str, str]] = {}
     for start in range(0, len(nodes), DESCRIBE_BATCH):
-        values = " ".join(str(node) for node in nodes[start:start + DESCRIBE_BATCH])
-        query = DESCRIBE_QUERY.replace("WHERE {", f"WHERE {{ VALUES ?focus {{ {values} }}", 1)
+        query = with_values(load_query(__package__, "describe"), "focus",
+                            nodes[start:start + DESCRIBE_BATCH])
         for row in store.select(query):
             focus = row["focus"].value
             if focus not in facts:
@@ -240,17 +227,6 @@ def find_gaps(store: GraphStore, gaps: Iterable[str] | None = None) -> list[Find
     return sort_findings(describe(store, run_store_shapes(store, gap_shapes(gaps))))
 
 
-EVIDENCE_QUERY = """
-SELECT DISTINCT ?instrument ?gap ?effect ?about ?source ?locator ?actor ?territory WHERE {
-  ?e a ga:GapEvidence ; ga:instrument ?instrument ; ga:gap ?gap ; ga:gapEffect ?effect ;
-     ga:about ?about ; prov:qualifiedDerivation ?d .
-  ?d ga:locator ?locator ; prov:entity/dcterms:identifier ?source .
-  OPTIONAL { { ?instrument ga:owner ?actor }
-             UNION { ?l ga:instrument ?instrument ; ga:fromActor ?actor }
-             UNION { ?l ga:instrument ?instrument ; ga:toActor ?actor } }
-  OPTIONAL { ?instrument ga:territory/rdfs:label ?territory }
-}
-"""
 
 
 def with_evidence(store: GraphStore, findings: list[Finding]) -> list[Finding]:
@@ -261,9 +237,9 @@ def with_evidence(store: GraphStore, findings: list[Finding]) -> list[Finding]:
     checks it against.
     """
     by_gap: dict[str, list[dict[str, str]]] = {}
-    for row in store.select(EVIDENCE_QUERY):
+    for row in store.select(load_query(__package__, "gap-evidence")):
         fact = {key: _term_text(value) for key, value in row.items()}
-        by_gap.setdefault(fact["gap"].rsplit("/", 1)[-1], []).append(fact)
+        by_gap.setdefault(code_of(fact["gap"]), []).append(fact)
     result = []
     for finding in findings:
         lines = []
@@ -272,7 +248,7 @@ def with_evidence(store: GraphStore, findings: list[Finding]) -> list[Finding]:
                        or (finding.actor and fact["actor"] == finding.actor)
                        or (finding.territory and fact["territory"] == finding.territory))
             if related:
-                effect = fact["effect"].rsplit("/", 1)[-1]
+                effect = code_of(fact["effect"])
                 line = f"{effect}: {fact['about']} ({fact['source']} lines {fact['locator']})"
                 if line not in lines:
                     lines.append(line)

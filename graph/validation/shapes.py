@@ -19,15 +19,19 @@ from rdflib.namespace import SH
 
 from govatlas.ontology import SHAPES_DIR
 from govatlas.ontology.namespaces import GA
+from govatlas.ontology.vocabulary import code_of, gap_types
 
 GAPS_DIR = SHAPES_DIR / "gaps"
 DATA_QUALITY_FILE = SHAPES_DIR / "data-quality.ttl"
 PREFIXES_FILE = SHAPES_DIR / "prefixes.ttl"
-GAP_TYPES = ("information", "capacity", "fiscal", "administrative", "policy", "objective",
-             "accountability", "participatory")
+#: The gap codes, in the vocabulary's order (:func:`~govatlas.ontology.vocabulary.gap_types`);
+#: each has its shapes file ``shapes/gaps/CODE.ttl``.
+GAP_TYPES = gap_types()
 
 
 def gap_files() -> list[Path]:
+    """The gap shapes files, one per gap type, named after it (as pySHACL's modules follow the
+    SHACL spec, these follow the OECD's Box 1)."""
     return [GAPS_DIR / f"{name}.ttl" for name in GAP_TYPES]
 
 
@@ -84,8 +88,8 @@ def sparql_shapes(which: str = "all") -> tuple[SparqlShape, ...]:
             iri=str(shape),
             name=str(graph.value(shape, SH.name) or shape),
             description=str(graph.value(shape, SH.description) or ""),
-            gap=str(gap).rsplit("/", 1)[-1] if gap else None,
-            severity=str(severity).rsplit("#", 1)[-1],
+            gap=code_of(str(gap)) if gap else None,
+            severity=code_of(str(severity)),
             target_class=str(graph.value(shape, SH.targetClass)),
             select=str(graph.value(constraint, SH.select)),
             message=str(graph.value(constraint, SH.message) or ""),
@@ -98,7 +102,7 @@ def sparql_shapes(which: str = "all") -> tuple[SparqlShape, ...]:
 def shape_gap(graph: rdflib.Graph, shape) -> str | None:
     """The gap code a (possibly nested) shape reports, or None for a data-quality shape."""
     gap = graph.value(shape, rdflib.URIRef(GA + "gap"))
-    return str(gap).rsplit("/", 1)[-1] if gap else None
+    return code_of(str(gap)) if gap else None
 
 
 def shape_name(graph: rdflib.Graph, shape) -> str:

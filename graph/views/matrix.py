@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from govatlas.graph.store import GraphStore
+from govatlas.loaders.tables import Record
+from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import vocabulary
 
 
@@ -75,31 +77,11 @@ class CompetenceMatrix:
 
 ALWAYS_SHOWN_LEVELS = ("national", "regional", "local")
 
-ALLOCATIONS_QUERY = """
-SELECT ?a ?territoryLabel ?country ?level ?holder ?holderLabel ?competence ?statedAs ?qualifier
-       ?note ?from ?until ?source ?locator ?record ?placeholder
-WHERE {
-  ?a a ga:CompetenceAllocation ; ga:holder ?holder ; ga:competence ?competence ; ga:level ?level .
-  ?holder rdfs:label ?holderLabel .
-  OPTIONAL { ?a ga:territory/rdfs:label ?territoryLabel }  # the holder's when none is stated
-  OPTIONAL { ?holder ga:country ?country }
-  OPTIONAL { ?a ga:statedAs ?statedAs }
-  OPTIONAL { ?a ga:qualifier ?qualifier }
-  OPTIONAL { ?a ga:note ?note }
-  OPTIONAL { ?a ga:validFrom ?from }
-  OPTIONAL { ?a ga:validUntil ?until }
-  OPTIONAL { ?a prov:qualifiedDerivation ?d . ?d prov:entity/dcterms:identifier ?source ;
-                                                 ga:locator ?locator ; ga:record ?record }
-  OPTIONAL { ?competence ga:isPlaceholder ?placeholder }
-}
-"""
-
-
 def allocations(store: GraphStore) -> list[Allocation]:
     """Every competence allocation in the store, one per allocation and source."""
     vocab = vocabulary()
     found: dict[str, Allocation] = {}
-    for row in store.select(ALLOCATIONS_QUERY):
+    for row in store.select(load_query(__package__, "allocations")):
         level = vocab.by_iri.get(row["level"].value)
         competence = vocab.by_iri.get(row["competence"].value)
 
@@ -132,8 +114,8 @@ def allocations(store: GraphStore) -> list[Allocation]:
 
 
 def _record_key(allocation: Allocation) -> tuple[str, int]:
-    file, _, line = allocation.record.rpartition(":")
-    return (file, int(line) if line.isdigit() else 0)
+    record = Record.parse(allocation.record)
+    return (record.file, record.line or 0)
 
 
 def competence_matrix(store: GraphStore, territories: list[str] | None = None,

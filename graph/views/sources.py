@@ -18,6 +18,7 @@ from govatlas.graph.store import GraphStore
 from govatlas.loaders.dataset import ID_PATTERN
 from govatlas.ontology.errors import GovatlasError
 from govatlas.ontology.namespaces import ACTOR, INSTRUMENT
+from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import vocabulary
 
 
@@ -47,58 +48,18 @@ def resolve(store: GraphStore, key: str) -> list[str]:
     """IRIs of the actors or instruments whose id, label or other name is ``key``."""
     if ID_PATTERN.match(key):
         for prefix in (ACTOR, INSTRUMENT):
-            if store.select("SELECT ?l WHERE { ?thing rdfs:label ?l } LIMIT 1",
+            if store.select(load_query(__package__, "has-label"),
                             {"thing": ox.NamedNode(prefix + key)}):
                 return [prefix + key]
-    rows = store.select("""
-        SELECT DISTINCT ?thing WHERE {
-          { ?thing a ga:Actor } UNION { ?thing a ga:Instrument }
-          ?thing rdfs:label|skos:altLabel ?name
-          FILTER(LCASE(STR(?name)) = LCASE(STR(?key))) }""", {"key": ox.Literal(key)})
+    rows = store.select(load_query(__package__, "things-named"), {"key": ox.Literal(key)})
     if rows:
         return sorted(row["thing"].value for row in rows)
-    names = [row["name"].value for row in store.select("""
-        SELECT DISTINCT ?name WHERE { { ?t a ga:Actor } UNION { ?t a ga:Instrument }
-                                      ?t rdfs:label|skos:altLabel ?name }""")]
+    names = [row["name"].value for row in store.select(load_query(__package__, "names"))]
     import difflib
 
     near = difflib.get_close_matches(key, names, n=5, cutoff=0.6)
     near += [name for name in names if key.casefold() in name.casefold() and name not in near]
     raise NotFound(key, near[:5])
-
-
-STATEMENTS_QUERY = """
-SELECT ?kind ?s ?source ?locator ?record
-       ?holder ?competence ?level ?qualifier ?from ?to ?type ?instrument ?status
-       ?validFrom ?validUntil ?value ?unit ?year ?about ?gap ?effect
-WHERE {
-  {
-    ?s prov:qualifiedDerivation ?own . BIND(?s AS ?thing) BIND("definition" AS ?kind)
-  } UNION {
-    BIND("competence" AS ?kind)
-    ?s a ga:CompetenceAllocation ; ga:holder ?thing ; ga:competence ?competence ; ga:level ?level .
-    BIND(?thing AS ?holder)
-    OPTIONAL { ?s ga:qualifier ?qualifier }
-  } UNION {
-    BIND("link" AS ?kind)
-    ?s a ga:CoordinationLink ; ga:fromActor ?from ; ga:toActor ?to ; ga:linkType ?type .
-    { ?s ga:fromActor ?thing } UNION { ?s ga:toActor ?thing } UNION { ?s ga:instrument ?thing }
-    OPTIONAL { ?s ga:instrument ?instrument }
-    OPTIONAL { ?s ga:status ?status }
-  } UNION {
-    BIND("figure" AS ?kind)
-    ?s a ga:Quantity ; ga:subject ?thing .
-    OPTIONAL { ?s ga:value ?value } OPTIONAL { ?s ga:unit ?unit } OPTIONAL { ?s ga:year ?year }
-  } UNION {
-    BIND("gap evidence" AS ?kind)
-    ?s a ga:GapEvidence ; ga:instrument ?thing ; ga:gap ?gap ; ga:gapEffect ?effect .
-  }
-  ?s prov:qualifiedDerivation ?d . ?d prov:entity/dcterms:identifier ?source ;
-                                     ga:locator ?locator ; ga:record ?record .
-  OPTIONAL { ?s ga:validFrom ?validFrom } OPTIONAL { ?s ga:validUntil ?validUntil }
-  OPTIONAL { ?s ga:about ?about }
-}
-"""
 
 
 def statements_about(store: GraphStore, iri: str) -> list[Attested]:
@@ -112,7 +73,8 @@ def statements_about(store: GraphStore, iri: str) -> list[Attested]:
         return labels.get(term.value) or vocab.label(term.value)
 
     found: dict[tuple[str, str], Attested] = {}
-    for row in store.select(STATEMENTS_QUERY, {"thing": ox.NamedNode(iri)}):
+    for row in store.select(load_query(__package__, "statements-about"),
+                            {"thing": ox.NamedNode(iri)}):
         kind = row["kind"].value
 
         def text(key: str, row=row) -> str:
@@ -146,8 +108,8 @@ def statements_about(store: GraphStore, iri: str) -> list[Attested]:
 
 
 def _labels(store: GraphStore) -> dict[str, str]:
-    return {row["t"].value: row["l"].value for row in store.select(
-        "SELECT ?t (SAMPLE(?label) AS ?l) WHERE { ?t rdfs:label ?label } GROUP BY ?t")}
+    return {row["t"].value: row["l"].value
+            for row in store.select(load_query(__package__, "labels"))}
 
 
 def _period(start: str, end: str) -> str:

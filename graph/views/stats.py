@@ -2,43 +2,41 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from govatlas.graph.store import GraphStore
+from govatlas.ontology.namespaces import DATASET_GRAPH, GA
+from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import vocabulary
 
+#: What :func:`totals` counts: a name -> the class whose instances it counts.
 TOTALS = {
-    "actors": "ga:Actor",
-    "competence allocations": "ga:CompetenceAllocation",
-    "coordination links": "ga:CoordinationLink",
-    "instruments": "ga:Instrument",
-    "quantities": "ga:Quantity",
-    "gap evidence": "ga:GapEvidence",
-    "source documents": "ga:SourceDocument",
-    "territories": "ga:Territory",
+    "actors": GA + "Actor",
+    "competence allocations": GA + "CompetenceAllocation",
+    "coordination links": GA + "CoordinationLink",
+    "instruments": GA + "Instrument",
+    "quantities": GA + "Quantity",
+    "gap evidence": GA + "GapEvidence",
+    "source documents": GA + "SourceDocument",
+    "territories": GA + "Territory",
 }
 
+#: The breakdowns :func:`breakdown` knows: a name -> the query (``queries/NAME.rq``) counting
+#: by it, each row a ``?key`` and its count ``?n``, most first.
 BREAKDOWNS = {
-    "country": """SELECT ?key (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ga:Actor ; ga:country ?key }
-                  GROUP BY ?key ORDER BY DESC(?n) ?key""",
-    "actor type": """SELECT ?key (COUNT(DISTINCT ?a) AS ?n) WHERE {
-                       ?a a ga:Actor ; org:classification ?key } GROUP BY ?key
-                     ORDER BY DESC(?n) ?key""",
-    "link type": """SELECT ?key (COUNT(DISTINCT ?l) AS ?n) WHERE {
-                      ?l a ga:CoordinationLink ; ga:linkType ?key } GROUP BY ?key
-                    ORDER BY DESC(?n) ?key""",
-    "instrument": """SELECT ?key (COUNT(DISTINCT ?l) AS ?n) WHERE {
-                       ?i a ga:Instrument ; rdfs:label ?key .
-                       OPTIONAL { ?l ga:instrument ?i } } GROUP BY ?key
-                     ORDER BY DESC(?n) ?key""",
-    "competence": """SELECT ?key (COUNT(DISTINCT ?a) AS ?n) WHERE {
-                       ?a a ga:CompetenceAllocation ; ga:competence ?key } GROUP BY ?key
-                     ORDER BY DESC(?n) ?key""",
+    "country": "actors-by-country",
+    "actor type": "actors-by-type",
+    "link type": "links-by-type",
+    "instrument": "links-by-instrument",
+    "competence": "allocations-by-competence",
 }
 
 
 def totals(store: GraphStore) -> list[tuple[str, int]]:
     rows = []
     for name, cls in TOTALS.items():
-        result = store.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}")
+        result = store.select(load_query(__package__, "count-instances"),
+                              {"class": ox.NamedNode(cls)})
         rows.append((name, int(result[0]["n"].value)))
     rows.append(("triples", len(store)))
     return rows
@@ -48,13 +46,10 @@ def per_dataset(store: GraphStore) -> list[tuple[str, int, int, int, int]]:
     """(dataset, actors, allocations, links, triples) for each stored dataset."""
     rows = []
     for name in store.dataset_names():
-        counts = store.select(f"""
-            SELECT (COUNT(DISTINCT ?actor) AS ?actors) (COUNT(DISTINCT ?alloc) AS ?allocs)
-                   (COUNT(DISTINCT ?link) AS ?links)
-            WHERE {{ GRAPH <https://w3id.org/govatlas/graph/dataset/{name}> {{
-              {{ ?actor a ga:Actor }} UNION {{ ?alloc a ga:CompetenceAllocation }}
-              UNION {{ ?link a ga:CoordinationLink }} }} }}""")[0]
-        triples = sum(1 for _ in store.quads(f"https://w3id.org/govatlas/graph/dataset/{name}"))
+        graph = DATASET_GRAPH + name
+        counts = store.select(load_query(__package__, "dataset-counts"),
+                              {"graph": ox.NamedNode(graph)})[0]
+        triples = sum(1 for _ in store.quads(graph))
         rows.append((name, int(counts["actors"].value), int(counts["allocs"].value),
                      int(counts["links"].value), triples))
     return rows
@@ -63,7 +58,7 @@ def per_dataset(store: GraphStore) -> list[tuple[str, int, int, int, int]]:
 def breakdown(store: GraphStore, name: str) -> list[tuple[str, int]]:
     vocab = vocabulary()
     result = []
-    for row in store.select(BREAKDOWNS[name]):
+    for row in store.select(load_query(__package__, BREAKDOWNS[name])):
         key = row["key"].value
         concept = vocab.by_iri.get(key)
         result.append((concept.code if concept else key, int(row["n"].value)))

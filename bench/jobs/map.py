@@ -1,0 +1,79 @@
+"""The map of a 5,000-actor country: built, then drawn by headless Chromium, clustered and
+flat."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Any
+
+from bench.harness import Clock, Outcome
+
+from .data import Prepared, memory_store
+
+MAP_ACTORS = 5_000
+MAP_JOB = "map (5,000 actors)"
+CHROMIUM = Path(os.environ.get("GOVATLAS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def map_build(clock: Clock, prepared: Prepared, gaps: bool, clustered: Path,
+              flat: Path | None = None) -> Outcome:
+    """`govatlas map` of the whole country; the flat variant, if asked for, is built after
+    the measured part, for the flat draw."""
+    from govatlas.viz.network_map import build_map
+
+    store = memory_store(prepared)
+    with clock:
+        build_map(store, clustered, gaps=gaps)
+    if flat is not None:
+        build_map(store, flat, gaps=gaps, cluster_threshold=10**9)
+    drawn = "gaps drawn" if gaps else "no gaps (gaps=False)"
+    return Outcome(note=f"{clustered.stat().st_size / 2**20:.1f} MB of HTML, {drawn}")
+
+
+def map_draw(clock: Clock, html: Path) -> Outcome:
+    """Open the map in headless Chromium with the network blocked; its time is the page's
+    own clock (``performance.now()`` since navigation) at the first finished frame."""
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        context = browser.new_context(viewport={"width": 1500, "height": 900})
+        blocked: list[str] = []
+
+        def offline(route: Any) -> None:
+            if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", offline)
+        page = context.new_page()
+        page.goto("about:blank")  # the renderer is started before the clock, for both maps
+        with clock:
+            page.goto(html.resolve().as_uri())
+            page.wait_for_function("window.govatlasMap && window.govatlasMap.drawnAt !== null",
+                                   timeout=0)
+        drawn_ms = float(page.evaluate("govatlasMap.drawnAt"))
+        nodes = int(page.evaluate("govatlasMap.nodes.length"))
+        clusters = len(page.evaluate("govatlasMap.clusters"))
+    finally:
+        browser.close()
+        playwright.stop()
+    network = f"{len(blocked)} network requests blocked" if blocked else "no network request"
+    return Outcome(note=f"{nodes:,} actors, {clusters} clusters on screen; {network}; "
+                        f"wall {clock.seconds:.2f} s", seconds=drawn_ms / 1000)
+
+
+def browser_missing() -> str:
+    """Why the browser cannot run here, or '' if it can."""
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright is not installed (pip install playwright)"
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    return ""
