@@ -26,6 +26,7 @@ from govatlas.ontology.namespaces import (
     ONTOLOGY_GRAPH,
     STATEMENT,
 )
+from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import vocabulary
 
 from .store import GraphStore
@@ -69,11 +70,8 @@ def known_ids(store: GraphStore, exclude_graph: str | None = None) -> KnownIds:
     """The actors, instruments and link ids stored outside ``exclude_graph``: a dataset may
     refer to them without defining them."""
     known = KnownIds()
-    graph_filter = f"FILTER(?g != <{exclude_graph}>)" if exclude_graph else ""
-    rows = store.select(f"""
-        SELECT ?thing ?type WHERE {{ GRAPH ?g {{
-          {{ ?thing org:classification ?type }} UNION {{ ?thing a ga:Instrument }}
-          UNION {{ ?thing a ga:CoordinationLink }} }} {graph_filter} }}""")
+    rows = [row for row in store.select(load_query("govatlas.graph", "known-ids"))
+            if row["g"].value != exclude_graph]
     for row in rows:
         iri = row["thing"].value
         if iri.startswith(ACTOR):

@@ -18,9 +18,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from govatlas.graph.store import GraphStore
 from govatlas.ontology.errors import UsageError
-from govatlas.ontology.namespaces import ACTOR, INSTRUMENT
+from govatlas.ontology.namespaces import ACTOR, GA, INSTRUMENT
+from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import vocabulary
 
 __all__ = ["NameIndex", "UnknownName", "normalize", "resolve_name"]
@@ -101,13 +104,10 @@ class NameIndex:
         return shown[:limit]
 
 
-def _labelled(store: GraphStore, kind: str, pattern: str, strip: str = "") -> NameIndex:
+def _labelled(store: GraphStore, kind: str, rdf_class: str, strip: str = "") -> NameIndex:
     index = NameIndex(kind)
-    rows = store.select(f"""
-        SELECT ?thing ?label (GROUP_CONCAT(DISTINCT ?other; SEPARATOR="\\u001f") AS ?others)
-        WHERE {{ {pattern} ?thing rdfs:label ?label .
-                 OPTIONAL {{ ?thing skos:altLabel ?other }} }}
-        GROUP BY ?thing ?label""")
+    rows = store.select(load_query(__package__, "names-labelled"),
+                        {"class": ox.NamedNode(rdf_class)})
     for row in rows:
         iri = row["thing"].value
         key = iri[len(strip):] if strip and iri.startswith(strip) else iri
@@ -119,8 +119,7 @@ def _labelled(store: GraphStore, kind: str, pattern: str, strip: str = "") -> Na
 def territories(store: GraphStore) -> NameIndex:
     """Territories by label and other names; the key is the label the data gives."""
     index = NameIndex("territory")
-    for row in store.select("""SELECT DISTINCT ?label ?other WHERE {
-            ?t a ga:Territory ; rdfs:label ?label . OPTIONAL { ?t skos:altLabel ?other } }"""):
+    for row in store.select(load_query(__package__, "names-territories")):
         label = row["label"].value
         index.add(label, label, row["other"].value if row["other"] is not None else "")
     return index
@@ -131,7 +130,7 @@ def countries(store: GraphStore) -> NameIndex:
     import pycountry
 
     index = NameIndex("country")
-    for row in store.select("SELECT DISTINCT ?code WHERE { ?x ga:country ?code }"):
+    for row in store.select(load_query(__package__, "names-countries")):
         code = row["code"].value.upper()
         entry = pycountry.countries.get(alpha_2=code)
         names = [getattr(entry, attribute, "") for attribute in
@@ -142,12 +141,12 @@ def countries(store: GraphStore) -> NameIndex:
 
 def actors(store: GraphStore) -> NameIndex:
     """Actors by id, label, acronym and other names; the key is the id."""
-    return _labelled(store, "actor", "?thing a ga:Actor .", strip=ACTOR)
+    return _labelled(store, "actor", GA + "Actor", strip=ACTOR)
 
 
 def instruments(store: GraphStore) -> NameIndex:
     """Instruments by id, label, acronym and other names; the key is the id."""
-    return _labelled(store, "instrument", "?thing a ga:Instrument .", strip=INSTRUMENT)
+    return _labelled(store, "instrument", GA + "Instrument", strip=INSTRUMENT)
 
 
 def competences() -> NameIndex:
