@@ -180,10 +180,11 @@ def stats(store: Path | None, fmt: str) -> None:
     if fmt in ("csv", "tsv", "json"):
         from govatlas.viz.tables import render_rows
 
-        width = max(len(table.columns) for table in sections)
-        rows = [(table.title, *row, *[""] * (width - len(row)))
-                for table in sections for row in table.rows]
-        click.echo(render_rows(("section", "key", "value", "", "", ""), rows, fmt), nl=False)
+        # one count a row, each column named: section, key (dataset, country, ...), what, count
+        rows = [(table.title, row[0], measure if len(table.columns) > 2 else table.columns[0],
+                 value) for table in sections for row in table.rows
+                for measure, value in zip(table.columns[1:], row[1:], strict=True)]
+        click.echo(render_rows(("section", "key", "counted", "count"), rows, fmt), nl=False)
         return
     for table in sections:
         click.echo(rows_text(table, fmt))

@@ -65,6 +65,8 @@ def test_stats_counts_the_bundled_data(tmp_path):
     result = run("--store", store, "stats", "--format", "csv")
     assert result.exit_code == 0
     rows = list(csv.reader(result.output.splitlines()))
+    assert rows[0] == ["section", "key", "counted", "count"]
+    assert all(len(row) == 4 and row[3].isdigit() for row in rows[1:])
     sections = {row[0] for row in rows[1:]}
     assert {"Totals", "Datasets", "By country", "By actor type", "By link type",
             "By instrument"} <= sections
@@ -79,7 +81,11 @@ def test_codes_lists_a_vocabulary_and_refuses_an_unknown_one():
                                                "level,national,National"]
     wrong = run("codes", "colour")
     assert wrong.exit_code == 2
-    assert "no code list 'colour'" in wrong.output
+    assert "no code list is called 'colour'" in wrong.output
+    for spelling in ("link-type", "link_types", "Link Types", "link type"):
+        assert run("codes", spelling, "--format", "csv").output.splitlines()[1].startswith(
+            "link type,"), spelling
+    assert run("codes", "competences").exit_code == 0
 
 
 def test_bad_option_value_exits_2(tmp_path):

@@ -153,6 +153,25 @@ def gaps(country: str | None = None, territory: str | None = None,
     return Gaps(findings, f"the stored graph ({scope})")
 
 
+def code_list_name(name: str) -> str:
+    """The code list ``name`` means, in any of the obvious spellings: ``link type``,
+    ``link-type``, ``link_types``, ``Link Types`` are one list.
+
+    >>> code_list_name("competences"), code_list_name("link-type")
+    ('competence', 'link type')
+    """
+    lists = vocabulary().lists
+    wanted = names.normalize(name.replace("_", " ").replace("-", " "))
+    for known in lists:
+        if wanted in (names.normalize(known), names.normalize(known) + "s",
+                      names.normalize(known) + "es"):
+            return known
+    index = names.NameIndex("code list")
+    for known in lists:
+        index.add(known, known)
+    return index.resolve(name)
+
+
 def codes(list_name: str | None = None) -> Table:
     """The valid codes of every vocabulary, or of one (``competence``, ``level``, ...).
 
@@ -161,13 +180,7 @@ def codes(list_name: str | None = None) -> Table:
     True
     """
     vocab = vocabulary()
-    names = [list_name] if list_name else list(vocab.lists)
-    unknown = [name for name in names if name not in vocab.lists]
-    if unknown:
-        from govatlas.ontology.errors import UsageError
-
-        raise UsageError(f"no code list '{unknown[0]}': the lists are "
-                         f"{', '.join(vocab.lists)}")
+    names = [code_list_name(list_name)] if list_name else list(vocab.lists)
     rows = [(name, concept.code, concept.label)
             for name in names
             for concept in sorted(vocab.lists[name].by_code.values(),
