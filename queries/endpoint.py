@@ -153,6 +153,9 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "govatlas"
         protocol_version = "HTTP/1.1"
+        # a request line that cannot be read still gets a status line and headers (http.server
+        # would answer it as HTTP/0.9: the bare message with no status)
+        default_request_version = "HTTP/1.0"
         timeout = endpoint.read_timeout  # per socket read: a half-sent request cannot hold on
 
         def log_message(self, format: str, *args: object) -> None:
