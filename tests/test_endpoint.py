@@ -620,3 +620,70 @@ def test_sparqlwrapper_every_result_format(view):
 
         built = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
         assert len(built) == count(sparql(url, ACTORS_ONCE)[2])
+
+
+# --- the query page in a browser -------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's), as tests/test_viz.py drives it."""
+    import os
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("playwright is not installed (pip install playwright)")
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+def test_the_yasgui_page_runs_a_library_query_offline(view, browser):
+    with serving(view) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        blocked: list[str] = []
+        errors: list[str] = []
+
+        def route(request_route) -> None:
+            if request_route.request.url.startswith(url + "/"):
+                request_route.continue_()
+            else:
+                blocked.append(request_route.request.url)
+                request_route.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda message: message.type == "error"
+                and errors.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            page.goto(url + "/")
+            page.wait_for_selector("#yasgui[data-library]", timeout=30_000)
+            tabs = page.locator(".tabsList .tab").all_inner_texts()
+            library = load_library()
+            assert {q.title for q in library.values()} <= {text.split("\n")[0].strip() for text in tabs}
+            page.get_by_text(library["competence-matrix"].title, exact=True).click()
+            text = page.evaluate("() => window.govatlasYasgui.getTab().getYasqe().getValue()")
+            assert "PREFIX ga:" in text and "territory" in text
+            page.locator(".yasqe_queryButton:visible").click()
+            page.wait_for_selector(".yasr .dataTable tbody tr >> visible=true", timeout=30_000)
+            rows = page.locator(".yasr .dataTable tbody tr:visible").count()
+            cells = page.locator(".yasr .dataTable tbody:visible").inner_text()
+            page.screenshot(path=str(Path(__file__).resolve().parents[1] / "test-artifacts" / "yasgui.png"))
+            assert rows > 0 and "Vienna" in cells
+        finally:
+            context.close()
+    assert blocked == [], f"the page tried to fetch from outside: {blocked}"
+    assert errors == [], f"console errors: {errors}"
