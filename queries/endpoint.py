@@ -17,12 +17,13 @@ How one client cannot stall the others:
 - each connection has its own thread and a read timeout, so a request sent half (headers or
   body) only holds its own thread until the timeout, then gets 408;
 - connections beyond ``max_connections`` get an immediate 503 from the accepting thread;
-- queries run in forked processes (:func:`.runner.run_query`), at most ``workers`` at once, with
+- queries run in a pool of forked workers (:mod:`.workers`), at most ``workers`` at once, with
   at most ``queue`` more waiting; a query that finds the queue full gets 503 and Retry-After;
-- each query is killed at its timeout (503) and its rows read only up to the limit (413).
+- each query's worker is killed at its timeout (503) and replaced, and its rows are read only
+  up to the limit (413).
 
 The parent process never calls the engine once serving (the view, the graph sizes and the
-library are read at start-up), which is what makes forking from its threads safe.
+library are read at start-up), which is what makes forking replacements from its threads safe.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from urllib.parse import urlsplit
 from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import PREFIXES
 
+from .guard import warm_up
 from .library import (
     LibraryQuery,
     QueryError,
@@ -53,8 +55,9 @@ from .library import (
     load_library,
 )
 from .protocol import CONTENT_TYPES, BadRequest, negotiate, read_request, service_description
-from .runner import Dataset, prepared_text, run_query
+from .runner import Dataset, checked_text, prepared_text
 from .view import QueryView, query_view
+from .workers import Busy, WorkerPool
 
 #: the largest request body read (a query of a megabyte is already far beyond any real one)
 MAX_BODY = 1_000_000
@@ -92,11 +95,11 @@ class Endpoint:
         self.queue = queue
         self.read_timeout = read_timeout
         self.allowed_hosts = {host.lower() for host in allowed_hosts}
+        warm_up()
         self.library = load_library()
         self.library_tabs = library_json(self)
-        self._slots = threading.BoundedSemaphore(self.workers)
-        self._waiting = 0
-        self._lock = threading.Lock()
+        # forked last, once everything the workers need is read
+        self.pool = WorkerPool(self.view.store, self.workers, queue)
 
     def host_allowed(self, host_header: str | None, bound_host: str) -> bool:
         """Whether a request's Host names this server: an IP address (a DNS-rebinding page
@@ -116,29 +119,12 @@ class Endpoint:
         return True
 
     def run(self, query: LibraryQuery, dataset: Dataset):
-        """Run ``query`` in one of the worker slots, or say the server is busy."""
-        with self._lock:
-            if self._waiting >= self.queue:
-                raise Busy(f"the endpoint is busy ({self.workers} queries running, "
-                           f"{self._waiting} waiting): retry in a moment")
-            self._waiting += 1
-        try:
-            acquired = self._slots.acquire(timeout=self.timeout)
-        finally:
-            with self._lock:
-                self._waiting -= 1
-        if not acquired:
-            raise Busy(f"no worker became free within {self.timeout:g} s: retry later")
-        try:
-            return run_query(self.view, query, {}, timeout=self.timeout,
-                             max_rows=self.max_rows, dataset=dataset,
-                             allow_service=self.allow_service)
-        finally:
-            self._slots.release()
+        """Check ``query`` (no SERVICE), then run it on a free worker, or say it is busy."""
+        text = checked_text(query, {}, self.allow_service)
+        return self.pool.run(text, query.kind, dataset, self.timeout, self.max_rows)
 
-
-class Busy(RuntimeError):
-    """Every worker is taken and the queue is full."""
+    def close(self) -> None:
+        self.pool.close()
 
 
 def asset(name: str) -> bytes | None:
@@ -399,6 +385,10 @@ class Server(ThreadingHTTPServer):
         finally:
             with self._active_lock:
                 self._active -= 1
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.endpoint.close()
 
     def _refuse(self, request: socket.socket) -> None:
         body = b"too many connections: retry in a moment\n"

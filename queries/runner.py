@@ -77,6 +77,14 @@ def prepared_text(query: LibraryQuery, bindings: dict[str, ox.NamedNode | ox.Lit
 
 
 
+def checked_text(query: LibraryQuery, values: dict[str, str] | None = None,
+                 allow_service: Iterable[str] = ()) -> str:
+    """The text the engine will run, once checked to call nothing outside."""
+    text = prepared_text(query, query.bindings(values or {}))
+    check_no_remote(text, allow_service)
+    return text
+
+
 def _syntax_error(error: SyntaxError) -> QueryError:
     message = str(error)
     where = re.search(r"(\d+):(\d+)", message)
@@ -93,7 +101,7 @@ def _results(store: ox.Store, text: str, dataset: Dataset | None):
         raise _syntax_error(error) from error
 
 
-def _stream(store: ox.Store, text: str, kind: str, dataset: Dataset | None,
+def stream(store: ox.Store, text: str, kind: str, dataset: Dataset | None,
             limit: int | None) -> Iterable[tuple]:
     """The result as messages: ("head", kind, variables), ("rows", [...])..., ("end", None, None).
 
@@ -126,22 +134,29 @@ def _stream(store: ox.Store, text: str, kind: str, dataset: Dataset | None,
     yield ("end", None, None)
 
 
-def _child(store: ox.Store, text: str, kind: str, dataset: Dataset | None, limit: int | None,
-           connection) -> None:
-    """Run in a forked process: send the result's messages, or the error."""
+def serve_messages(store: ox.Store, job: tuple, connection) -> None:
+    """Send the messages of one job ``(text, kind, dataset, limit)``, errors included."""
     try:
-        for message in _stream(store, text, kind, dataset, limit):
+        for message in stream(store, *job):
             connection.send(message)
     except QueryError as error:
         connection.send(("error", str(error), None))
     except Exception as error:
         connection.send(("error", f"the query failed: {error}", None))
+
+
+def _child(store: ox.Store, text: str, kind: str, dataset: Dataset | None, limit: int | None,
+           connection) -> None:
+    """Run in a forked process: send the result's messages, or the error."""
+    try:
+        serve_messages(store, (text, kind, dataset, limit), connection)
     finally:
         connection.close()
 
 
-class _Collector:
-    """Builds a QueryResult from the messages, refusing it as soon as it passes ``limit``."""
+class Collector:
+    """Builds a QueryResult from the messages; an error or a result past ``limit`` is raised
+    by :meth:`result` once the messages are all read, so the sender stays in step."""
 
     def __init__(self, limit: int | None) -> None:
         self.limit = limit
@@ -149,13 +164,14 @@ class _Collector:
         self.variables: list[str] = []
         self.boolean: bool | None = None
         self.rows: list[tuple] = []
+        self.error: str | None = None
         self.done = False
 
     def take(self, message: tuple) -> None:
         tag, first, second = message
         if tag == "error":
-            raise QueryError(first)
-        if tag == "head":
+            self.error, self.done = first, True
+        elif tag == "head":
             self.kind = first
             if first == "ASK":
                 self.boolean = second
@@ -163,19 +179,21 @@ class _Collector:
                 self.variables = second
         elif tag == "rows":
             self.rows.extend(first)
-            if self.limit is not None and len(self.rows) > self.limit:
-                raise ResultTooLarge(f"the result has more than {self.limit} rows: add a LIMIT "
-                                     "or narrow the query")
         elif tag == "end":
             self.done = True
 
     def result(self) -> QueryResult:
+        if self.error is not None:
+            raise QueryError(self.error)
+        if self.limit is not None and len(self.rows) > self.limit:
+            raise ResultTooLarge(f"the result has more than {self.limit} rows: add a LIMIT or "
+                                 "narrow the query")
         if self.kind in ("CONSTRUCT", "DESCRIBE"):
             return QueryResult(self.kind, [], [], triples=[ox.Triple(*row) for row in self.rows])
         return QueryResult(self.kind, self.variables, self.rows, boolean=self.boolean)
 
 
-def _timed_out(timeout: float) -> QueryTimeout:
+def timed_out(timeout: float) -> QueryTimeout:
     return QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped: narrow it "
                         "(a LIMIT, a more selective pattern) or raise --timeout")
 
@@ -190,12 +208,12 @@ def _run_in_child(store: ox.Store, text: str, kind: str, dataset: Dataset | None
     with _FORK_LOCK:
         process.start()
     sender.close()
-    collector = _Collector(max_rows)
+    collector = Collector(max_rows)
     try:
         while not collector.done:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not receiver.poll(remaining):
-                raise _timed_out(timeout)
+                raise timed_out(timeout)
             try:
                 collector.take(receiver.recv())
             except EOFError as error:
@@ -231,12 +249,11 @@ def run_query(store: GraphStore | QueryView, query: LibraryQuery,
         Hosts a ``SERVICE`` may call; any other ``SERVICE`` is refused before the query runs
         (:func:`.guard.check_no_remote`).
     """
-    text = prepared_text(query, query.bindings(values or {}))
-    check_no_remote(text, allow_service)
+    text = checked_text(query, values, allow_service)
     view = query_view(store)
     if timeout is None:
-        collector = _Collector(max_rows)
-        for message in _stream(view.store, text, query.kind, dataset, max_rows):
+        collector = Collector(max_rows)
+        for message in stream(view.store, text, query.kind, dataset, max_rows):
             collector.take(message)
         return collector.result()
     return _run_in_child(view.store, text, query.kind, dataset, timeout, max_rows)
