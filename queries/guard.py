@@ -49,8 +49,9 @@ def _expand_escapes(text: str) -> str:
 
 
 def _may_call(text: str) -> bool:
-    """Whether the text holds the keyword at all (escapes expanded): without it, no call."""
-    return re.search(r"service", _expand_escapes(text), re.IGNORECASE) is not None
+    """Whether the text holds ``SERVICE`` or ``LOAD`` at all (escapes expanded): without
+    them, no call (``LOAD`` is an update, which the engine's query call never runs either)."""
+    return re.search(r"service|load", _expand_escapes(text), re.IGNORECASE) is not None
 
 
 def warm_up() -> None:
