@@ -712,3 +712,34 @@ def test_the_yasgui_page_runs_a_library_query_offline(view, browser):
             context.close()
     assert blocked == [], f"the page tried to fetch from outside: {blocked}"
     assert errors == [], f"console errors: {errors}"
+
+
+def test_push_prune_removes_remote_graphs_no_longer_local(local, oxigraph_server):
+    from govatlas.graph.export.push import push
+
+    def remote() -> dict[str, int]:
+        client = SPARQLWrapper(oxigraph_server + "/query")
+        client.setQuery("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        client.setReturnFormat(JSON)
+        return {b["g"]["value"]: int(b["n"]["value"])
+                for b in client.query().convert()["results"]["bindings"]}
+
+    foreign = "http://example.org/someone-elses-graph"
+    request = urllib.request.Request(
+        oxigraph_server + "/store?" + urllib.parse.urlencode({"graph": foreign}), method="PUT",
+        data=b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n",
+        headers={"Content-Type": "application/n-triples"})
+    urllib.request.urlopen(request).close()
+    push(local, oxigraph_server + "/store")
+    assert EU in remote()
+    smaller = GraphStore.in_memory()
+    smaller.store.bulk_extend(local.store.quads_for_pattern(None, None, None, None))
+    smaller.remove_graph(EU)
+    without_prune = push(smaller, oxigraph_server + "/store")
+    assert EU in remote() and not any(item.removed for item in without_prune)
+    pushed = push(smaller, oxigraph_server + "/store", prune=True)
+    assert [item.graph for item in pushed if item.removed] == [EU]
+    after = remote()
+    assert EU not in after and foreign in after  # only govatlas graphs are pruned
+    assert {graph: n for graph, n in after.items() if graph != foreign} == {
+        graph: sum(1 for _ in smaller.quads(graph)) for graph in smaller.graphs()}
