@@ -11,8 +11,13 @@ store whose default graph holds the distinct triples of all the graphs. ``govatl
 notebook API and the endpoint already copy the store into memory to query it (several times
 faster than the on-disk database); the view is that copy, with the union graph added.
 
-A store whose default graph already holds triples is taken to maintain that union itself (the
-store change this module's docstring in the report describes) and is queried as it is.
+A store whose default graph already holds triples is taken to maintain that union itself (a
+store that adds each dataset's triples to its default graph at load, and removes a triple there
+when no graph states it any more) and is queried as it is, with no copy. Cost measured at 2.3M
+quads: the view takes 45 s and 1.5 GB to build against 20 s and 1.0 GB for a plain copy.
+
+The freshness check compares ``len()`` of the source (0.2 s at 2.3M quads, under 1 ms on the
+bundled data): a change that keeps the number of quads is not noticed.
 """
 
 from __future__ import annotations
