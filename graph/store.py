@@ -26,6 +26,7 @@ from govatlas.ontology.namespaces import DATASET_GRAPH, ONTOLOGY_GRAPH, sparql_p
 DEFAULT_STORE = Path(".govatlas") / "store"
 #: a new graph with more quads than this is bulk-loaded into an on-disk store
 BULK_THRESHOLD = 50_000
+DEFAULT = ox.DefaultGraph()
 
 
 def default_store_path() -> Path:
@@ -41,6 +42,24 @@ class GraphStore:
         self.store = store
         self.path = path
         self.read_only = read_only
+        #: whether the default graph holds the union of the named graphs (see :meth:`select`)
+        self.union_in_default = self._default_is_union()
+        if not self.union_in_default and not read_only:
+            self._rebuild_union()
+
+    def _default_is_union(self) -> bool:
+        """A new store is kept with the union in its default graph; one written before that
+        (named graphs, empty default graph) is not, until it is opened for writing."""
+        has_default = next(iter(self.store.quads_for_pattern(None, None, None, DEFAULT)),
+                           None) is not None
+        return has_default or next(iter(self.store.named_graphs()), None) is None
+
+    def _rebuild_union(self) -> None:
+        """Fill the default graph with the triples of every named graph (once, for a store
+        written before the default graph held the union)."""
+        for graph in self.store.named_graphs():
+            self._add_to_union(list(self.store.quads_for_pattern(None, None, None, graph)))
+        self.union_in_default = True
 
     # --- opening ---------------------------------------------------------------------------
     @classmethod
@@ -76,9 +95,32 @@ class GraphStore:
             if not quads:
                 self.store.add_graph(node)
             return
+        old = list(self.quads(graph))
         body = "\n".join(f"{quad.subject} {quad.predicate} {quad.object} ." for quad in quads)
         self.store.update(f"DROP SILENT GRAPH <{graph}> ;\n"
                           f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        self._drop_from_union(old)
+        self._add_to_union(quads)
+
+    # The default graph holds the union of the named graphs, each triple once: Oxigraph's own
+    # union (use_default_graph_as_union) is a bag, so a triple two datasets state would count
+    # twice in every query (224 actors for 213). Each write keeps it: a new graph's triples
+    # are added (a store is a set: a triple already there stays one), a removed graph's are
+    # taken out unless another named graph still states them. Both cost one lookup a triple.
+    def _add_to_union(self, quads: list[ox.Quad]) -> None:
+        triples = [ox.Quad(q.subject, q.predicate, q.object, DEFAULT) for q in quads]
+        if self.path is not None and len(triples) >= BULK_THRESHOLD:
+            self.store.bulk_extend(triples)
+        else:
+            self.store.extend(triples)
+
+    def _drop_from_union(self, quads: Iterable[ox.Quad]) -> None:
+        for quad in quads:
+            stated_elsewhere = any(
+                not isinstance(other.graph_name, ox.DefaultGraph) for other in
+                self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None))
+            if not stated_elsewhere:
+                self.store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, DEFAULT))
 
     def _fill_new_graph(self, node: ox.NamedNode, quads: list[ox.Quad]) -> None:
         """Write ``quads`` into the graph ``node``, which holds nothing stored before this call.
@@ -89,13 +131,14 @@ class GraphStore:
         """
         if self.path is None or len(quads) < BULK_THRESHOLD:
             self.store.extend(quads)
-            return
-        try:
-            self.store.bulk_extend(quads)
-            self.store.flush()
-        except BaseException:
-            self.store.remove_graph(node)
-            raise
+        else:
+            try:
+                self.store.bulk_extend(quads)
+                self.store.flush()
+            except BaseException:
+                self.store.remove_graph(node)
+                raise
+        self._add_to_union(quads)
 
     def materialize(self, graph: str, rules: Iterable[tuple[str, str]]) -> int:
         """Make ``graph`` hold what ``rules`` derive from all the other graphs; returns the
@@ -107,10 +150,9 @@ class GraphStore:
         pipeline hands it the ontology's rules (:func:`govatlas.ontology.derivation_rules`).
         """
         target = ox.NamedNode(graph)
-        if self.store.contains_named_graph(target):
-            self.store.remove_graph(target)
+        self.remove_graph(graph)
         for predicate, query in rules:
-            rows = self.store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
+            rows = self.store.query(sparql_prefixes() + query, **self.query_options())
             self._fill_new_graph(target, [
                 ox.Quad(row["x"], ox.NamedNode(predicate), row["y"], target)
                 for row in rows if row["x"] is not None and row["y"] is not None])
@@ -120,7 +162,9 @@ class GraphStore:
         node = ox.NamedNode(graph)
         if not self.store.contains_named_graph(node):
             return False
+        old = list(self.quads(graph))
         self.store.remove_graph(node)
+        self._drop_from_union(old)
         return True
 
     def flush(self) -> None:
@@ -141,6 +185,11 @@ class GraphStore:
         self.close()
 
     # --- reading ---------------------------------------------------------------------------
+    def query_options(self) -> dict[str, bool]:
+        """How a query sees the graphs: the default graph is the union (each triple once)
+        where the store keeps it, else Oxigraph's union of the named graphs."""
+        return {} if self.union_in_default else {"use_default_graph_as_union": True}
+
     def select(self, query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
                ) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | None]]:
         """Rows of a SELECT query over the union of all graphs, with the govatlas prefixes.
@@ -148,12 +197,12 @@ class GraphStore:
         ``bindings`` give variables a value as RDF terms: see :func:`bind`.
         """
         results = self.store.query(sparql_prefixes() + bind(query, bindings),
-                                   use_default_graph_as_union=True)
+                                   **self.query_options())
         names = [variable.value for variable in results.variables]
         return [{name: solution[name] for name in names} for solution in results]
 
     def ask(self, query: str) -> bool:
-        return bool(self.store.query(sparql_prefixes() + query, use_default_graph_as_union=True))
+        return bool(self.store.query(sparql_prefixes() + query, **self.query_options()))
 
     def graphs(self) -> list[str]:
         return sorted(graph.value for graph in self.store.named_graphs())
@@ -166,11 +215,21 @@ class GraphStore:
         return self.store.contains_named_graph(ox.NamedNode(ONTOLOGY_GRAPH))
 
     def __len__(self) -> int:
-        return len(self.store)
+        """The quads of the named graphs (the default graph only repeats them)."""
+        rows = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(rows))["n"].value)
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        return self.store.quads_for_pattern(
-            None, None, None, ox.NamedNode(graph) if graph else None)
+        """The quads of ``graph``, or of every named graph (not the default graph's union)."""
+        if graph:
+            return self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        return (quad for quad in self.store.quads_for_pattern(None, None, None, None)
+                if not isinstance(quad.graph_name, ox.DefaultGraph))
+
+    def add_quads(self, quads: list[ox.Quad]) -> None:
+        """Add ``quads`` (in their named graphs) to what the store holds, union included."""
+        self.store.extend(quads)
+        self._add_to_union(quads)
 
     def in_memory_copy(self) -> GraphStore:
         """The same graphs in a scratch in-memory store, for a what-if that adds data without
@@ -185,7 +244,7 @@ class GraphStore:
              graph: str | None = None) -> None:
         """Write the store (or one graph) to ``output`` in ``rdf_format``."""
         if graph is None and rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            self.store.dump(output=str(output), format=rdf_format)
+            ox.serialize(self.quads(), output=str(output), format=rdf_format)
         else:
             quads = self.quads(graph)
             triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)

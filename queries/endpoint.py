@@ -1,164 +1,337 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over the govatlas graph, and a small query page.
+"""A read-only SPARQL 1.1 Protocol endpoint over the govatlas graph, with YASGUI as its page.
 
-Any SPARQL client works against it: queries come by GET (``?query=``) or POST (form-encoded
-``query=`` or an ``application/sparql-query`` body); results are negotiated with the Accept
-header (SPARQL JSON, XML, CSV, TSV; Turtle, N-Triples or JSON-LD for CONSTRUCT and DESCRIBE).
-Updates are refused with 403 and change nothing. Each query runs with a timeout in a forked
-process and a cap on the number of results, so one request cannot hold the server.
+Any SPARQL client works against it: queries come by GET (``?query=``) or POST (a form, or an
+``application/sparql-query`` body), with ``default-graph-uri`` / ``named-graph-uri`` honoured;
+results are negotiated with the Accept header (SPARQL JSON, XML, CSV, TSV; Turtle, N-Triples,
+JSON-LD or RDF/XML for CONSTRUCT and DESCRIBE); GET ``/sparql`` with no query is the Service
+Description. Updates are refused with 403 and change nothing; so is ``SERVICE`` (unless its host
+is allowed), checked before the query runs (:mod:`.guard`).
 
-The server handles one request at a time (a research group's endpoint, not a public service);
-each query's process is forked from that single thread, which is what makes forking safe.
+Why its own server rather than ``oxigraph serve-read-only`` over the same store: Oxigraph's
+server executes ``SERVICE`` (measured: it POSTs to any address a query names) and has no row
+limit, no per-query kill, no Host check and no page; a proxy in front would have to parse every
+query anyway. See the report in ``bench`` for the measured comparison.
+
+How one client cannot stall the others:
+
+- each connection has its own thread and a read timeout, so a request sent half (headers or
+  body) only holds its own thread until the timeout, then gets 408;
+- connections beyond ``max_connections`` get an immediate 503 from the accepting thread;
+- queries run in a pool of forked workers (:mod:`.workers`), at most ``workers`` at once, with
+  at most ``queue`` more waiting; a query that finds the queue full gets 503 and Retry-After;
+- each query's worker is killed at its timeout (503) and replaced, and its rows are read only
+  up to the limit (413).
+
+The parent process never calls the engine once serving (the view, the graph sizes and the
+library are read at start-up), which is what makes forking replacements from its threads safe.
 """
 
 from __future__ import annotations
 
-import html
+import contextlib
+import ipaddress
 import json
+import os
+import socket
+import sys
+import threading
+from collections.abc import Iterable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import parse_qs, urlparse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from govatlas.graph.store import GraphStore
+from govatlas.ontology.namespaces import PREFIXES
 
+from .guard import warm_up
 from .library import (
     LibraryQuery,
     QueryError,
     QueryTimeout,
     ResultTooLarge,
+    adhoc_query,
     load_library,
-    parse_query,
 )
-from .runner import run_query
+from .protocol import CONTENT_TYPES, BadRequest, negotiate, read_request, service_description
+from .runner import Dataset, checked_text, prepared_text
+from .view import QueryView, query_view
+from .workers import Busy, WorkerPool
 
-RESULT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "xml",
-}
-CONTENT_TYPES = {
-    ("solutions", "json"): "application/sparql-results+json",
-    ("solutions", "xml"): "application/sparql-results+xml",
-    ("solutions", "csv"): "text/csv; charset=utf-8",
-    ("solutions", "tsv"): "text/tab-separated-values; charset=utf-8",
-    ("graph", "ttl"): "text/turtle; charset=utf-8",
-    ("graph", "nt"): "application/n-triples",
-    ("graph", "jsonld"): "application/ld+json",
-    ("graph", "xml"): "application/rdf+xml",
-}
-
-
-def negotiate(accept: str, graph: bool) -> str:
-    """The result format for an Accept header (q-values honoured, defaults per result kind)."""
-    table = GRAPH_TYPES if graph else RESULT_TYPES
-    offers = []
-    for part in (accept or "").split(","):
-        media, *params = [item.strip() for item in part.split(";")]
-        quality = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        offers.append((quality, media.lower()))
-    for _quality, media in sorted(offers, key=lambda offer: -offer[0]):
-        if media in table:
-            return table[media]
-    return "ttl" if graph else "json"
+#: the largest request body read (a query of a megabyte is already far beyond any real one)
+MAX_BODY = 1_000_000
+ASSETS = "assets"
+ASSET_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+               ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+#: the page may load its own scripts and styles and call its own endpoint, nothing else
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
 class Endpoint:
-    """The state a server needs: the graph, the library and the limits."""
+    """What the server needs, read once before serving: the view, the library, the limits."""
 
-    def __init__(self, store: GraphStore, timeout: float = 30.0, max_rows: int = 10_000) -> None:
-        self.store = store
+    def __init__(self, store: GraphStore | QueryView | Path, timeout: float = 30.0,
+                 max_rows: int = 10_000, cors: bool = False,
+                 allow_service: Iterable[str] = (), workers: int | None = None,
+                 queue: int = 64, read_timeout: float = 10.0,
+                 allowed_hosts: Iterable[str] = ()) -> None:
+        if isinstance(store, Path):
+            with GraphStore.open(store, read_only=True) as opened:
+                self.view = query_view(opened)
+        else:
+            self.view = query_view(store)
+        self.graph_sizes = {
+            row["g"].value: int(row["n"].value) for row in self.view.store.query(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
         self.timeout = timeout
         self.max_rows = max_rows
+        self.cors = cors
+        self.allow_service = tuple(allow_service)
+        self.workers = workers or max(4, 2 * (os.cpu_count() or 1))
+        self.queue = queue
+        self.read_timeout = read_timeout
+        self.allowed_hosts = {host.lower() for host in allowed_hosts}
+        warm_up()
         self.library = load_library()
+        self.library_tabs = library_json(self)
+        # forked last, once everything the workers need is read
+        self.pool = WorkerPool(self.view, self.workers, queue)
+
+    def host_allowed(self, host_header: str | None, bound_host: str) -> bool:
+        """Whether a request's Host names this server: an IP address (a DNS-rebinding page
+        cannot send one), ``localhost``, the address it listens on, or an allowed name."""
+        if not host_header:
+            return False
+        try:
+            name = (urlsplit("//" + host_header).hostname or "").lower()
+        except ValueError:
+            return False
+        if name in ("localhost", bound_host.lower()) or name in self.allowed_hosts:
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+
+    def run(self, query: LibraryQuery, dataset: Dataset):
+        """Check ``query`` (no SERVICE), then run it on a free worker, or say it is busy."""
+        text = checked_text(query, {}, self.allow_service)
+        return self.pool.run(text, query.kind, dataset, self.timeout, self.max_rows)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def asset(name: str) -> bytes | None:
+    """A file of the page (YASGUI's build, the govatlas script), from the package data."""
+    path = resources.files("govatlas.queries").joinpath(ASSETS, *name.split("/"))
+    if ".." in name.split("/") or not path.is_file():
+        return None
+    return path.read_bytes()
 
 
 def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "govatlas"
+        protocol_version = "HTTP/1.1"
+        # a request line that cannot be read still gets a status line and headers (http.server
+        # would answer it as HTTP/0.9: the bare message with no status)
+        default_request_version = "HTTP/1.0"
+        timeout = endpoint.read_timeout  # per socket read: a half-sent request cannot hold on
 
         def log_message(self, format: str, *args: object) -> None:
             return  # quiet: a CLI server should not print every request
 
-        def send_text(self, status: int, text: str,
-                      content_type: str = "text/plain; charset=utf-8") -> None:
-            body = text.encode("utf-8")
+        def log_error(self, format: str, *args: object) -> None:
+            return  # the client gets the message; the console stays clean
+
+        # --- writing answers ---------------------------------------------------------------
+        def send_body(self, status: int, body: bytes, content_type: str,
+                      policy: str = DATA_POLICY, extra: dict[str, str] | None = None) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Content-Security-Policy", policy)
+            self.send_header("Referrer-Policy", "no-referrer")
+            if endpoint.cors:
+                self.send_header("Access-Control-Allow-Origin", "*")
+            for name, value in (extra or {}).items():
+                self.send_header(name, value)
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
+        def send_text(self, status: int, text: str, extra: dict[str, str] | None = None) -> None:
+            self.send_body(status, (text + "\n").encode("utf-8"), "text/plain; charset=utf-8",
+                           extra=extra)
+
+        def send_error(self, code: int, message: str | None = None,
+                       explain: str | None = None) -> None:
+            """http.server's own errors (a bad request line, headers too long, a timeout)
+            with the same headers and a plain message."""
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.send_text(code, message or HTTPStatus(code).phrase)
+
+        def parse_request(self) -> bool:
+            """http.server's, but headers not received in time get 408 rather than a closed
+            connection (a request line not received in time, like an idle keep-alive
+            connection, is closed: http.server gives no hook there)."""
+            try:
+                return super().parse_request()
+            except TimeoutError:
+                self.send_error(HTTPStatus.REQUEST_TIMEOUT, "the request headers were not "
+                                f"received within {endpoint.read_timeout:g} s")
+                return False
+
+        # --- reading requests --------------------------------------------------------------
+        def guarded(self, action) -> None:
+            """Run ``action`` with the Host check; any failure is an answer, never a trace."""
+            try:
+                if not endpoint.host_allowed(self.headers.get("Host"),
+                                             self.server.server_address[0]):
+                    self.close_connection = True
+                    self.send_text(HTTPStatus.FORBIDDEN,
+                                   "unknown Host: this server answers only requests addressed "
+                                   "to its own address (DNS rebinding protection)")
+                    return
+                action()
+            except BadRequest as error:
+                self.close_connection = True
+                self.send_text(error.status, str(error))
+            except TimeoutError:
+                self.close_connection = True
+                self.send_text(HTTPStatus.REQUEST_TIMEOUT,
+                               f"the request was not received within {endpoint.read_timeout:g} s")
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+            except Exception as error:  # a bug must not drop the connection silently
+                self.close_connection = True
+                print(f"govatlas serve: {type(error).__name__}: {error}", file=sys.stderr)
+                with contextlib.suppress(OSError):
+                    self.send_text(HTTPStatus.INTERNAL_SERVER_ERROR,
+                                   f"internal error: {type(error).__name__}: {error}")
+
+        def body(self) -> bytes:
+            raw = self.headers.get("Content-Length")
+            if self.headers.get("Transfer-Encoding"):
+                raise BadRequest("chunked bodies are not read: send a Content-Length", 411)
+            if raw is None:
+                raise BadRequest("a POST needs a Content-Length header", 411)
+            try:
+                length = int(raw.strip())
+            except ValueError as error:
+                raise BadRequest(f"Content-Length '{raw}' is not a number of bytes") from error
+            if length < 0:
+                raise BadRequest(f"Content-Length {length} is negative")
+            if length > MAX_BODY:
+                raise BadRequest(f"the body is over {MAX_BODY} bytes", 413)
+            data = self.rfile.read(length)
+            if len(data) < length:
+                raise BadRequest(f"the body is shorter ({len(data)} bytes) than its "
+                                 f"Content-Length ({length})")
+            return data
+
+        # --- methods -----------------------------------------------------------------------
         def do_GET(self) -> None:
-            url = urlparse(self.path)
-            params = parse_qs(url.query)
-            if url.path in ("/", "/index.html"):
-                self.send_text(HTTPStatus.OK, query_page(endpoint), "text/html; charset=utf-8")
-            elif url.path == "/queries.json":
-                self.send_text(HTTPStatus.OK, json.dumps(library_json(endpoint)),
-                               "application/json")
-            elif url.path == "/sparql":
-                if "update" in params:
-                    self.refuse_update()
-                elif "query" not in params:
-                    self.send_text(HTTPStatus.BAD_REQUEST, "give the query as ?query=...")
-                else:
-                    self.answer(params["query"][0])
-            else:
-                self.send_text(HTTPStatus.NOT_FOUND, "not found: the endpoint is /sparql")
+            self.guarded(self.get)
+
+        def do_HEAD(self) -> None:
+            self.guarded(self.get)
 
         def do_POST(self) -> None:
-            url = urlparse(self.path)
+            self.guarded(self.post)
+
+        def do_OPTIONS(self) -> None:
+            self.guarded(self.options)
+
+        def do_PUT(self) -> None:
+            self.guarded(self.refuse_update)
+
+        def do_DELETE(self) -> None:
+            self.guarded(self.refuse_update)
+
+        def do_PATCH(self) -> None:
+            self.guarded(self.refuse_update)
+
+        def get(self) -> None:
+            url = urlsplit(self.path)
+            if url.path == "/sparql":
+                self.protocol(read_request(url.query))
+            elif url.path in ("/", "/index.html"):
+                self.send_body(HTTPStatus.OK, query_page(endpoint).encode("utf-8"),
+                               "text/html; charset=utf-8", policy=PAGE_POLICY)
+            elif url.path == "/queries.json":
+                self.send_body(HTTPStatus.OK, json.dumps(endpoint.library_tabs).encode(),
+                               "application/json")
+            elif url.path.startswith("/assets/") and (data := asset(url.path[8:])) is not None:
+                suffix = Path(url.path).suffix
+                self.send_body(HTTPStatus.OK, data, ASSET_TYPES.get(suffix,
+                                                                    "application/octet-stream"),
+                               extra={"Cache-Control": "max-age=3600"})
+            else:
+                self.send_text(HTTPStatus.NOT_FOUND, "not found: the endpoint is /sparql, "
+                               "the query page /")
+
+        def post(self) -> None:
+            url = urlsplit(self.path)
+            data = self.body()
             if url.path != "/sparql":
                 self.send_text(HTTPStatus.NOT_FOUND, "not found: the endpoint is /sparql")
                 return
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode("utf-8", errors="replace")
-            content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-            if content_type == "application/sparql-update":
-                self.refuse_update()
-            elif content_type == "application/sparql-query":
-                self.answer(body)
-            elif content_type == "application/x-www-form-urlencoded":
-                form = parse_qs(body)
-                if "update" in form:
-                    self.refuse_update()
-                elif "query" in form:
-                    self.answer(form["query"][0])
-                else:
-                    self.send_text(HTTPStatus.BAD_REQUEST, "give query=... in the form")
-            else:
-                self.send_text(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                               "send application/sparql-query or a form with query=...")
+            self.protocol(read_request(url.query, self.headers.get("Content-Type"), data))
 
-        def do_PUT(self) -> None:
-            self.refuse_update()
-
-        def do_DELETE(self) -> None:
-            self.refuse_update()
+        def options(self) -> None:
+            extra = {"Allow": "GET, HEAD, POST, OPTIONS"}
+            if endpoint.cors:
+                extra.update({
+                    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+                    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
+                    "Access-Control-Max-Age": "600"})
+            self.send_body(HTTPStatus.NO_CONTENT, b"", "text/plain; charset=utf-8",
+                           extra=extra)
 
         def refuse_update(self) -> None:
+            if self.command in ("PUT", "PATCH", "DELETE"):
+                try:
+                    self.body()  # read it, so the client sees the answer, not a reset
+                except BadRequest:
+                    self.close_connection = True
             self.send_text(HTTPStatus.FORBIDDEN,
                            "this endpoint is read-only: updates are refused and change nothing")
 
-        def answer(self, text: str) -> None:
-            query = parse_query(text, "request")
+        def protocol(self, request) -> None:
+            if request.update:
+                self.refuse_update()
+            elif request.query is None:
+                self.describe()
+            else:
+                self.answer(request)
+
+        def describe(self) -> None:
+            host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_port}"
+            fmt = negotiate(self.headers.get("Accept", ""), graph=True)
+            body = service_description(f"http://{host}/sparql", endpoint.graph_sizes,
+                                       endpoint.max_rows, endpoint.timeout, fmt)
+            self.send_body(HTTPStatus.OK, body, CONTENT_TYPES[("graph", fmt)])
+
+        def answer(self, request) -> None:
             try:
-                result = run_query(endpoint.store, query, {}, timeout=endpoint.timeout,
-                                   max_rows=endpoint.max_rows)
+                query = adhoc_query(request.query)
+                result = endpoint.run(query, Dataset(request.default_graphs,
+                                                     request.named_graphs))
+            except Busy as error:
+                self.send_text(HTTPStatus.SERVICE_UNAVAILABLE, str(error),
+                               extra={"Retry-After": "1"})
+                return
             except QueryTimeout as error:
                 self.send_text(HTTPStatus.SERVICE_UNAVAILABLE, str(error))
                 return
@@ -170,19 +343,72 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
                 return
             graph = result.kind in ("CONSTRUCT", "DESCRIBE")
             fmt = negotiate(self.headers.get("Accept", ""), graph)
-            body = result.serialize(fmt)
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type",
-                             CONTENT_TYPES[("graph" if graph else "solutions", fmt)])
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_body(HTTPStatus.OK, result.serialize(fmt),
+                           CONTENT_TYPES[("graph" if graph else "solutions", fmt)])
 
     return Handler
 
 
+class Server(ThreadingHTTPServer):
+    """A thread per connection, up to ``max_connections``; beyond, an immediate 503."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], endpoint: Endpoint,
+                 max_connections: int = 128) -> None:
+        self.endpoint = endpoint
+        self.max_connections = max_connections
+        self._active = 0
+        self._active_lock = threading.Lock()
+        super().__init__(address, make_handler(endpoint))
+
+    def process_request(self, request, client_address) -> None:
+        with self._active_lock:
+            full = self._active >= self.max_connections
+            if not full:
+                self._active += 1
+        if full:
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            with self._active_lock:
+                self._active -= 1
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._active_lock:
+                self._active -= 1
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.endpoint.close()
+
+    def _refuse(self, request: socket.socket) -> None:
+        body = b"too many connections: retry in a moment\n"
+        try:
+            request.settimeout(1.0)
+            request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+                            b"Content-Type: text/plain; charset=utf-8\r\n"
+                            b"X-Content-Type-Options: nosniff\r\nConnection: close\r\n"
+                            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        except OSError:
+            pass
+        finally:
+            self.shutdown_request(request)
+
+
 def library_json(endpoint: Endpoint) -> list[dict]:
-    return [{"name": q.name, "title": q.title, "answers": q.answers,
+    """The library as the page's tabs: name, title, what it answers, text ready to run."""
+    return [{"name": q.name, "title": q.title, "answers": q.answers, "example": q.example,
+             "parameters": [{"name": p.name, "type": p.type, "default": p.default,
+                             "help": p.help} for p in q.parameters],
              "text": example_text(q)} for q in endpoint.library.values()]
 
 
@@ -190,8 +416,6 @@ def example_text(query: LibraryQuery) -> str:
     """A library query made ready to run as is: its parameters bound to their defaults."""
     if not query.parameters:
         return query.text
-    from .runner import prepared_text
-
     try:
         return prepared_text(query, query.bindings({})).split("\n", 1)[1]
     except QueryError:
@@ -199,64 +423,36 @@ def example_text(query: LibraryQuery) -> str:
 
 
 def query_page(endpoint: Endpoint) -> str:
-    """A self-contained page: pick a library query or write one, run it, see the table."""
-    options = "".join(
-        f'<option value="{html.escape(q.name)}">{html.escape(q.title)}</option>'
-        for q in endpoint.library.values())
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+    """The YASGUI page: its script and styles and the govatlas set-up are files of the
+    package, so the page fetches nothing from outside (the policy header forbids it too)."""
+    prefixes = json.dumps(PREFIXES).replace("<", "\\u003c")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
 <title>govatlas SPARQL endpoint</title>
-<style>body{{font-family:sans-serif;max-width:70em;margin:auto}}textarea{{width:100%;height:16em;
-font-family:monospace}}table{{border-collapse:collapse}}td,th{{border:1px solid #aaa;padding:3px;
-text-align:left;vertical-align:top}}#status{{color:#555}}</style></head><body>
-<h1>govatlas SPARQL endpoint</h1>
+<link rel="stylesheet" href="/assets/yasgui/yasgui.min.css">
+<link rel="stylesheet" href="/assets/page.css">
+</head><body>
+<header><h1>govatlas SPARQL endpoint</h1>
 <p>Read-only SPARQL 1.1 endpoint at <code>/sparql</code> (GET or POST). Queries stop after
-{endpoint.timeout:g}&nbsp;s and return at most {endpoint.max_rows} results.</p>
-<label>Library query: <select id="library"><option value="">(write your own)</option>{options}
-</select></label>
-<p id="answers"></p>
-<textarea id="query">SELECT ?actor ?label
-WHERE {{ ?actor a ga:Actor ; rdfs:label ?label }} LIMIT 20</textarea>
-<p><button id="run">Run</button> <span id="status"></span></p>
-<div id="results"></div>
-<script>
-let library = [];
-fetch('queries.json').then(r => r.json()).then(data => {{ library = data; }});
-document.getElementById('library').addEventListener('change', event => {{
-  const chosen = library.find(q => q.name === event.target.value);
-  if (chosen) {{
-    document.getElementById('query').value = chosen.text;
-    document.getElementById('answers').textContent = chosen.answers;
-  }}
-}});
-document.getElementById('run').addEventListener('click', async () => {{
-  const status = document.getElementById('status');
-  const results = document.getElementById('results');
-  status.textContent = 'running...';
-  results.replaceChildren();
-  const response = await fetch('sparql', {{method: 'POST',
-    headers: {{'Content-Type': 'application/sparql-query',
-               'Accept': 'application/sparql-results+json'}},
-    body: document.getElementById('query').value}});
-  if (!response.ok) {{ status.textContent = await response.text(); return; }}
-  const data = await response.json();
-  const vars = data.head.vars || [];
-  const table = document.createElement('table');
-  const head = table.insertRow();
-  vars.forEach(v => {{ const th = document.createElement('th'); th.textContent = v;
-                       head.appendChild(th); }});
-  (data.results ? data.results.bindings : []).forEach(b => {{
-    const row = table.insertRow();
-    vars.forEach(v => {{ row.insertCell().textContent = b[v] ? b[v].value : ''; }});
-  }});
-  results.appendChild(table);
-  status.textContent = data.results ? data.results.bindings.length + ' row(s)'
-                                    : String(data.boolean);
-}});
-</script></body></html>
+{endpoint.timeout:g}&nbsp;s and return at most {endpoint.max_rows} results; the default graph
+holds each statement once, the datasets are also named graphs. Each tab below is a query of the
+library, its parameters set to their defaults.</p></header>
+<div id="yasgui" data-prefixes='{prefixes.replace("'", "&#39;")}'></div>
+<script src="/assets/yasgui/yasgui.min.js"></script>
+<script src="/assets/page.js"></script>
+</body></html>
 """
 
 
-def serve(store: GraphStore, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
-          max_rows: int = 10_000) -> HTTPServer:
-    """A server bound to ``host:port`` (call ``serve_forever`` on it)."""
-    return HTTPServer((host, port), make_handler(Endpoint(store, timeout, max_rows)))
+def serve(store: GraphStore | QueryView | Path, host: str = "127.0.0.1", port: int = 7878,
+          timeout: float = 30.0, max_rows: int = 10_000, cors: bool = False,
+          allow_service: Iterable[str] = (), workers: int | None = None, queue: int = 64,
+          read_timeout: float = 10.0, max_connections: int = 128,
+          allowed_hosts: Iterable[str] = ()) -> Server:
+    """A server bound to ``host:port`` (call ``serve_forever`` on it, ``server_close`` after).
+
+    ``store`` may be the path of an on-disk store: it is then read straight into the query view
+    (one copy in memory instead of two).
+    """
+    return Server((host, port), Endpoint(store, timeout, max_rows, cors, allow_service, workers,
+                                         queue, read_timeout, allowed_hosts), max_connections)

@@ -167,6 +167,15 @@ def parse_query(text: str, name: str, path: Path | None = None) -> LibraryQuery:
     )
 
 
+def adhoc_query(text: str, name: str = "request") -> LibraryQuery:
+    """A query sent as SPARQL (to the endpoint): its comments are comments, so a ``# param:``
+    line binds nothing and cannot make the request fail."""
+    masked = re.sub(r"(?m)#.*$", "", text)
+    kind_match = re.search(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", masked, re.IGNORECASE)
+    return LibraryQuery(name=name, title=name, answers="", example="", parameters=(),
+                        text=text, kind=kind_match[1].upper() if kind_match else "SELECT")
+
+
 def load_library(folder: Path = LIBRARY_DIR) -> dict[str, LibraryQuery]:
     """Every `.rq` file of ``folder``, by name (the file name without `.rq`)."""
     return {path.stem: parse_query(path.read_text(encoding="utf-8"), path.stem, path)

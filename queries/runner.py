@@ -1,129 +1,65 @@
-"""Running queries: parameters bound as terms, a timeout that really stops the query, results in
-the SPARQL results formats, tables for people and DataFrames for notebooks."""
+"""Running queries: parameters bound as terms, remote calls refused before anything runs, a
+timeout that really stops the query, and results cut at the row limit as they come.
+
+Each query with a timeout runs in a forked child process: the engine has no way to interrupt a
+query, and killing a process is the one stop that always works and gives its memory back. The
+child sends its rows in batches as the engine produces them, so the parent (a CLI, a notebook,
+a thread of the endpoint) never waits for a whole result it would refuse, and stops the child as
+soon as the rows pass the limit: memory stays bounded by the limit, not by the result.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import re
-from dataclasses import dataclass
-from decimal import Decimal
+import threading
+import time
+from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore, bind
-from govatlas.ontology.namespaces import PREFIXES, XSD, sparql_prefixes
+from govatlas.ontology.namespaces import sparql_prefixes
 
+from .guard import check_no_remote
 from .library import LibraryQuery, QueryError, QueryTimeout, ResultTooLarge
+from .results import (  # noqa: F401  (the names callers import from here)
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    QueryResult,
+    python_value,
+    short,
+    to_dataframe,
+)
+from .view import QueryView, query_view
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
-
-
-@dataclass
-class QueryResult:
-    """What a query gave: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT)."""
-
-    kind: str
-    variables: list[str]
-    rows: list[tuple]
-    boolean: bool | None = None
-    triples: list[ox.Triple] | None = None
-
-    def serialize(self, fmt: str) -> bytes:
-        """The result in a standard format: SPARQL JSON/XML/CSV/TSV, or an RDF syntax."""
-        if self.kind in ("CONSTRUCT", "DESCRIBE"):
-            if fmt not in GRAPH_FORMATS:
-                raise QueryError(f"a {self.kind} query gives triples: use --format ttl, nt, "
-                                 "jsonld or xml")
-            return ox.serialize(self.triples or [], format=GRAPH_FORMATS[fmt],
-                                prefixes=PREFIXES) or b""
-        if fmt not in RESULT_FORMATS:
-            raise QueryError(f"a {self.kind} query gives solutions: use --format table, csv, "
-                             "tsv, json or xml")
-        return _serialize_solutions(self, fmt)
+#: rows per message from the child: small enough to stop soon after the limit, large enough
+#: that sending costs little next to the query
+BATCH = 500
+#: forks are made one at a time: a fork copies the page tables of the whole process, and two
+#: at once on a large store only slow each other
+_FORK_LOCK = threading.Lock()
 
 
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    item = {"type": "literal", "value": term.value}
-    if term.language:
-        item["xml:lang"] = term.language
-    elif term.datatype.value != XSD + "string":
-        item["datatype"] = term.datatype.value
-    return item
+class Dataset:
+    """The RDF dataset a request names (SPARQL 1.1 Protocol ``default-graph-uri`` and
+    ``named-graph-uri``): when given, they replace the query's own ``FROM`` clauses."""
 
+    def __init__(self, default_graphs: Sequence[str] = (),
+                 named_graphs: Sequence[str] = ()) -> None:
+        try:
+            self.default_graphs = [ox.NamedNode(iri) for iri in default_graphs]
+            self.named_graphs = [ox.NamedNode(iri) for iri in named_graphs]
+        except ValueError as error:
+            raise QueryError(f"a graph IRI of the request is not an IRI: {error}") from error
 
-def _xml_term(term) -> str:
-    from xml.sax.saxutils import escape, quoteattr
-
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-    if term.datatype.value != XSD + "string":
-        return (f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}"
-                "</literal>")
-    return f"<literal>{escape(term.value)}</literal>"
-
-
-def _serialize_solutions(result: QueryResult, fmt: str) -> bytes:
-    """SPARQL 1.1 results in JSON, XML, CSV or TSV, written from the W3C specifications (the
-    rows may hold blank nodes, which a rebuilt query could not)."""
-    import csv
-    import io
-    import json
-
-    if fmt == "json":
-        if result.kind == "ASK":
-            return json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode()
-        bindings = [{name: _json_term(term) for name, term in zip(result.variables, row,
-                                                                    strict=True)
-                     if term is not None} for row in result.rows]
-        return json.dumps({"head": {"vars": result.variables},
-                           "results": {"bindings": bindings}}, ensure_ascii=False).encode()
-    if fmt == "xml":
-        head = "".join(f'<variable name="{name}"/>' for name in result.variables)
-        if result.kind == "ASK":
-            body = f"<boolean>{'true' if result.boolean else 'false'}</boolean>"
-        else:
-            rows = "".join(
-                "<result>" + "".join(f'<binding name="{name}">{_xml_term(term)}</binding>'
-                                     for name, term in zip(result.variables, row, strict=True)
-                                     if term is not None) + "</result>"
-                for row in result.rows)
-            body = f"<results>{rows}</results>"
-        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head>{head}</head>{body}</sparql>\n").encode()
-    if result.kind == "ASK":
-        return (b"true\n" if result.boolean else b"false\n")
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(result.variables)
-        for row in result.rows:
-            writer.writerow(["" if term is None else
-                             (f"_:{term.value}" if isinstance(term, ox.BlankNode)
-                              else term.value) for term in row])
-        return buffer.getvalue().encode()
-    lines = ["\t".join(f"?{name}" for name in result.variables)]
-    lines += ["\t".join("" if term is None else str(term) for term in row)
-              for row in result.rows]
-    return ("\n".join(lines) + "\n").encode()
+    def options(self) -> dict:
+        options: dict = {}
+        if self.default_graphs:
+            options["default_graph"] = self.default_graphs
+        if self.named_graphs:
+            options["named_graphs"] = self.named_graphs
+        return options
 
 
 def prepared_text(query: LibraryQuery, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
@@ -140,119 +76,185 @@ def prepared_text(query: LibraryQuery, bindings: dict[str, ox.NamedNode | ox.Lit
                          "to bind them in") from error
 
 
-def _execute(store: ox.Store, text: str, kind: str) -> QueryResult:
+
+def checked_text(query: LibraryQuery, values: dict[str, str] | None = None,
+                 allow_service: Iterable[str] = ()) -> str:
+    """The text the engine will run, once checked to call nothing outside."""
+    text = prepared_text(query, query.bindings(values or {}))
+    check_no_remote(text, allow_service)
+    return text
+
+
+def _syntax_error(error: SyntaxError) -> QueryError:
+    message = str(error)
+    where = re.search(r"(\d+):(\d+)", message)
+    # the first line of the text is the govatlas prefixes
+    position = f" at line {int(where[1]) - 1}, column {where[2]}" if where else ""
+    message = re.sub(r"^error at \d+:\d+: ", "", message)
+    return QueryError(f"syntax error{position}: {message}")
+
+
+def _results(store: ox.Store, text: str, dataset: Dataset | None):
     try:
-        results = store.query(text, use_default_graph_as_union=True)
+        return store.query(text, **(dataset.options() if dataset else {}))
     except SyntaxError as error:
-        message = str(error)
-        where = re.search(r"(\d+):(\d+)", message)
-        # the first line of the text is the govatlas prefixes
-        position = f" at line {int(where[1]) - 1}, column {where[2]}" if where else ""
-        message = re.sub(r"^error at \d+:\d+: ", "", message)
-        raise QueryError(f"syntax error{position}: {message}") from error
+        raise _syntax_error(error) from error
+
+
+def stream(store: ox.Store, text: str, kind: str, dataset: Dataset | None,
+            limit: int | None) -> Iterable[tuple]:
+    """The result as messages: ("head", kind, variables), ("rows", [...])..., ("end", None, None).
+
+    Reading stops one row past ``limit``: that row is enough to know the limit is passed.
+    """
+    results = _results(store, text, dataset)
     if isinstance(results, ox.QueryBoolean):
-        return QueryResult("ASK", [], [], boolean=bool(results))
+        yield ("head", "ASK", bool(results))
+        yield ("end", None, None)
+        return
     if isinstance(results, ox.QueryTriples):
-        return QueryResult(kind if kind in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", [], [],
-                           triples=list(results))
-    variables = [variable.value for variable in results.variables]
-    return QueryResult("SELECT", variables,
-                       [tuple(solution[name] for name in variables) for solution in results])
+        yield ("head", kind if kind in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", None)
+        make_row = tuple
+    else:
+        variables = [variable.value for variable in results.variables]
+        yield ("head", "SELECT", variables)
+
+        def make_row(solution, names=variables):
+            return tuple(solution[name] for name in names)
+    batch: list[tuple] = []
+    for count, item in enumerate(results, start=1):
+        batch.append(make_row(item))
+        if limit is not None and count > limit:
+            break
+        if len(batch) >= BATCH:
+            yield ("rows", batch, None)
+            batch = []
+    if batch:
+        yield ("rows", batch, None)
+    yield ("end", None, None)
 
 
-def _child(store: ox.Store, text: str, kind: str, connection) -> None:
-    """Run in a forked process: send back the serialized result or the error message."""
+def serve_messages(store: ox.Store, job: tuple, connection) -> None:
+    """Send the messages of one job ``(text, kind, dataset, limit)``, errors included."""
     try:
-        result = _execute(store, text, kind)
-        if result.kind in ("CONSTRUCT", "DESCRIBE"):
-            payload = ("graph", result.kind, ox.serialize(result.triples or [],
-                                                          format=ox.RdfFormat.N_TRIPLES) or b"")
-        else:
-            payload = ("solutions", result.kind, result.serialize("json"))
-        connection.send(payload)
+        for message in stream(store, *job):
+            connection.send(message)
     except QueryError as error:
-        connection.send(("error", str(error), b""))
+        connection.send(("error", str(error), None))
     except Exception as error:
-        connection.send(("error", f"the query failed: {error}", b""))
+        connection.send(("error", f"the query failed: {error}", None))
+
+
+def _child(view: QueryView, text: str, kind: str, dataset: Dataset | None, limit: int | None,
+           connection) -> None:
+    """Run in a forked process: send the result's messages, or the error."""
+    try:
+        store = view.child_store()
+        serve_messages(store, (text, kind, dataset, limit), connection)
     finally:
         connection.close()
 
 
-def _from_payload(kind: str, data: bytes, graph: bool) -> QueryResult:
-    if graph:
-        return QueryResult(kind, [], [], triples=list(
-            ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
-    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    if isinstance(parsed, ox.QueryBoolean):
-        return QueryResult("ASK", [], [], boolean=bool(parsed))
-    variables = [variable.value for variable in parsed.variables]
-    return QueryResult("SELECT", variables,
-                       [tuple(solution[name] for name in variables) for solution in parsed])
+class Collector:
+    """Builds a QueryResult from the messages; an error or a result past ``limit`` is raised
+    by :meth:`result` once the messages are all read, so the sender stays in step."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.kind = "SELECT"
+        self.variables: list[str] = []
+        self.boolean: bool | None = None
+        self.rows: list[tuple] = []
+        self.error: str | None = None
+        self.done = False
+
+    def take(self, message: tuple) -> None:
+        tag, first, second = message
+        if tag == "error":
+            self.error, self.done = first, True
+        elif tag == "head":
+            self.kind = first
+            if first == "ASK":
+                self.boolean = second
+            elif first == "SELECT":
+                self.variables = second
+        elif tag == "rows":
+            self.rows.extend(first)
+        elif tag == "end":
+            self.done = True
+
+    def result(self) -> QueryResult:
+        if self.error is not None:
+            raise QueryError(self.error)
+        if self.limit is not None and len(self.rows) > self.limit:
+            raise ResultTooLarge(f"the result has more than {self.limit} rows: add a LIMIT or "
+                                 "narrow the query")
+        if self.kind in ("CONSTRUCT", "DESCRIBE"):
+            return QueryResult(self.kind, [], [], triples=[ox.Triple(*row) for row in self.rows])
+        return QueryResult(self.kind, self.variables, self.rows, boolean=self.boolean)
 
 
-def run_query(store: GraphStore, query: LibraryQuery, values: dict[str, str] | None = None,
-              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
-    """Run a library (or ad hoc) query on the store with parameter ``values``.
+def timed_out(timeout: float) -> QueryTimeout:
+    return QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped: narrow it "
+                        "(a LIMIT, a more selective pattern) or raise --timeout")
 
-    With ``timeout`` the query runs in a forked process that is stopped when time is up, so a
-    runaway query never keeps the machine busy; ``max_rows`` refuses larger results.
-    """
-    text = prepared_text(query, query.bindings(values or {}))
-    if timeout is None:
-        result = _execute(store.store, text, query.kind)
-    else:
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(store.store, text, query.kind, sender))
+
+def _run_in_child(view: QueryView, text: str, kind: str, dataset: Dataset | None,
+                  timeout: float, max_rows: int | None) -> QueryResult:
+    deadline = time.monotonic() + timeout
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, daemon=True,
+                              args=(view, text, kind, dataset, max_rows, sender))
+    with _FORK_LOCK:
         process.start()
-        sender.close()
-        if not receiver.poll(timeout):
+    sender.close()
+    collector = Collector(max_rows)
+    try:
+        while not collector.done:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not receiver.poll(remaining):
+                raise timed_out(timeout)
+            try:
+                collector.take(receiver.recv())
+            except EOFError as error:
+                raise QueryError("the query process stopped without an answer (out of "
+                                 "memory?): narrow the query") from error
+    finally:
+        receiver.close()
+        if process.is_alive():
             process.kill()
-            process.join()
-            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped: narrow "
-                             "it (a LIMIT, a more selective pattern) or raise --timeout")
-        status, detail, data = receiver.recv()
         process.join()
-        if status == "error":
-            raise QueryError(detail)
-        result = _from_payload(detail, data, graph=status == "graph")
-    if max_rows is not None and len(result.rows) + len(result.triples or []) > max_rows:
-        raise ResultTooLarge(f"the result has more than {max_rows} rows: add a LIMIT or narrow the "
-                         "query")
-    return result
+    return collector.result()
 
 
-def python_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> object:
-    """A term as the Python value a DataFrame should hold."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype in (XSD + "integer", XSD + "int", XSD + "long"):
-            return int(term.value)
-        if datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
-            return float(Decimal(term.value))
-        if datatype == XSD + "boolean":
-            return term.value == "true"
-        return term.value
-    return term.value
+def run_query(store: GraphStore | QueryView, query: LibraryQuery,
+              values: dict[str, str] | None = None, timeout: float | None = None,
+              max_rows: int | None = None, dataset: Dataset | None = None,
+              allow_service: Iterable[str] = ()) -> QueryResult:
+    """Run a library (or ad hoc) query with parameter ``values``.
 
-
-def short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
-    """A term as a person reads it in a table: prefixed IRIs, plain literal values."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        for prefix, namespace in PREFIXES.items():
-            if term.value.startswith(namespace) and len(term.value) > len(namespace):
-                return f"{prefix}:{term.value[len(namespace):]}"
-        return term.value
-    return term.value
-
-
-def to_dataframe(result: QueryResult):
-    """A pandas DataFrame of a SELECT result, one column per variable."""
-    import pandas as pd
-
-    return pd.DataFrame([[python_value(term) for term in row] for row in result.rows],
-                        columns=result.variables)
+    Parameters
+    ----------
+    store
+        The govatlas store, or a :class:`QueryView` made of it once (the endpoint does). The
+        query sees each statement once in its default graph (see :mod:`.view`).
+    timeout
+        Seconds; the query then runs in a forked process stopped when time is up.
+    max_rows
+        Refuse (:class:`ResultTooLarge`) a result with more rows (or triples); reading stops
+        at the first row past it.
+    dataset
+        The protocol's ``default-graph-uri`` / ``named-graph-uri``, overriding ``FROM``.
+    allow_service
+        Hosts a ``SERVICE`` may call; any other ``SERVICE`` is refused before the query runs
+        (:func:`.guard.check_no_remote`).
+    """
+    text = checked_text(query, values, allow_service)
+    view = query_view(store)
+    if timeout is None:
+        collector = Collector(max_rows)
+        for message in stream(view.store, text, query.kind, dataset, max_rows):
+            collector.take(message)
+        return collector.result()
+    return _run_in_child(view, text, query.kind, dataset, timeout, max_rows)

@@ -4,6 +4,7 @@ started as a real server, and the push to a real triple store (an Oxigraph serve
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -178,15 +179,6 @@ def test_timeout_and_result_limit(endpoint):
     assert too_big.value.code == 413
 
 
-def test_query_page_lists_the_library(endpoint):
-    with urllib.request.urlopen(endpoint + "/") as response:
-        page = response.read().decode()
-    assert "<select id=\"library\">" in page
-    with urllib.request.urlopen(endpoint + "/queries.json") as response:
-        names = {item["name"] for item in json.loads(response.read())}
-    assert names == set(load_library())
-
-
 @pytest.fixture
 def oxigraph_server(tmp_path):
     binary = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")
@@ -219,3 +211,535 @@ def test_push_to_nowhere_says_so(built_store):
                             capture_output=True, text=True, check=False)
     assert result.returncode == 3
     assert "cannot reach" in result.stderr
+
+
+# --- the endpoint in this process, with its options ------------------------------------------
+# (the tests above run `govatlas serve` as users do; these start the server in a thread so each
+# test can set the limits, and can watch what it sends and receives)
+
+ACTORS_ONCE = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ga:Actor }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def view(built_store):
+    from govatlas.queries.view import query_view
+
+    with GraphStore.open(built_store, read_only=True) as store:
+        return query_view(store)
+
+
+SERVERS: dict = {}
+
+
+@contextmanager
+def serving(view, **options):
+    """An endpoint on a free port for the duration of a block; yields its base URL."""
+    import threading
+
+    from govatlas.queries.endpoint import serve
+
+    server = serve(view, port=0, **options)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    SERVERS[url] = server
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+        del SERVERS[url]
+
+
+def sparql(url: str, query: str, accept: str = "application/sparql-results+json",
+           method: str = "POST", timeout: float = 30, **params: str):
+    """(status, headers, body) of a protocol request; HTTP errors are answers too."""
+    if method == "POST":
+        data = urllib.parse.urlencode({"query": query, **params}).encode()
+        request = urllib.request.Request(url + "/sparql", data=data, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+    else:
+        request = urllib.request.Request(
+            url + "/sparql?" + urllib.parse.urlencode({"query": query, **params}),
+            method=method, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def raw(url: str, data: bytes, timeout: float = 10, shut: bool = True) -> bytes:
+    """Send bytes as they are on a new connection and read the whole answer."""
+    host, port = urlparse_host(url)
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(data)
+        if shut:
+            sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def urlparse_host(url: str) -> tuple[str, int]:
+    parsed = urllib.parse.urlsplit(url)
+    return parsed.hostname, parsed.port
+
+
+def count(body: bytes) -> int:
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        while not self.stop:
+            try:
+                connection, _address = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.stop = True
+        self.thread.join()
+        self.sock.close()
+
+
+SERVICE_QUERIES = [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
+    "select * where { service silent <http://127.0.0.1:{port}/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?a a ga:Actor { SELECT ?s WHERE { SERVICE <http://localhost:{port}/> "
+    "{ ?s ?p ?o } } } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:{port}/> { ?s ?p ?o } }",
+    "SELECT * WHERE { BIND(<http://127.0.0.1:{port}/> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+    "ASK { FILTER EXISTS { SERVICE <http://127.0.0.1:{port}/> { ?s ?p ?o } } }",
+]
+
+
+@pytest.mark.parametrize("template", SERVICE_QUERIES)
+def test_service_is_refused_and_the_listener_receives_nothing(view, template):
+    listener = Listener()
+    try:
+        query = template.replace("{port}", str(listener.port))
+        with serving(view) as url:
+            status, _headers, body = sparql(url, query)
+        assert status == 400
+        assert b"SERVICE" in body
+        from govatlas.queries.guard import RemoteQueryRefused
+
+        with pytest.raises(RemoteQueryRefused):  # and the same from `govatlas query`
+            run_query(view, parse_query(query, "q"), timeout=5)
+        time.sleep(0.3)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+def test_the_word_service_in_a_string_or_comment_is_no_call(view):
+    with serving(view) as url:
+        status, _headers, body = sparql(url, '# a SERVICE comment\nSELECT ("SERVICE <http://x/>"'
+                                              ' AS ?s) WHERE {}')
+    assert status == 200, body
+    assert b"SERVICE <http://x/>" in body
+
+
+def test_an_allowed_service_host_is_called(view):
+    listener = Listener()
+    try:
+        with serving(view, allow_service=["127.0.0.1"]) as url:
+            status, _headers, _body = sparql(
+                url, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> "
+                     "{ ?s ?p ?o } }", timeout=30)
+        assert listener.connections >= 1  # the guard let it through: the engine called it
+        assert status in (400, 503)  # the listener gives no SPARQL answer
+    finally:
+        listener.close()
+
+
+def test_a_half_sent_request_does_not_delay_a_second_client(view):
+    with serving(view, read_timeout=2) as url:
+        host, port = urlparse_host(url)
+        stalled = []
+        for partial in (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n"
+                        b"Content-Type: application/sparql-query\r\n\r\nSELECT",
+                        b"GET /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"):
+            sock = socket.create_connection((host, port), timeout=10)
+            sock.sendall(partial)
+            stalled.append(sock)
+        started = time.monotonic()
+        status, _headers, body = sparql(url, ACTORS_ONCE)
+        assert status == 200 and count(body) > 0
+        assert time.monotonic() - started < 1.0
+        # each stalled client gets an answer once its read timeout passes, not a reset
+        answers = [sock.recv(4096) for sock in stalled]
+        for sock in stalled:
+            sock.close()
+    assert all(answer.startswith(b"HTTP/1.1 408") for answer in answers), answers
+
+
+def test_200_concurrent_requests_all_answer_or_get_503_in_time(view):
+    from concurrent.futures import ThreadPoolExecutor
+
+    timeout = 10.0
+
+    def one(index: int) -> tuple[int, float]:
+        started = time.monotonic()
+        query = ACTORS_ONCE if index % 2 else "ASK { ?a a ga:Actor }"
+        status, _headers, _body = sparql(url, query, timeout=timeout + 5)
+        return status, time.monotonic() - started
+
+    with serving(view, timeout=timeout, workers=4, queue=32, max_connections=64) as url, \
+            ThreadPoolExecutor(max_workers=200) as pool:
+        results = list(pool.map(one, range(200)))
+    statuses = [status for status, _elapsed in results]
+    assert set(statuses) <= {200, 503}, sorted(set(statuses))
+    assert statuses.count(200) >= 50
+    assert max(elapsed for _status, elapsed in results) < timeout
+
+
+def test_a_slow_query_does_not_delay_quick_ones(view):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    with serving(view, timeout=4, workers=4) as url:
+        slow = threading.Thread(target=sparql, args=(url, SLOW))
+        slow.start()
+        time.sleep(0.3)  # the slow one is running
+
+        def quick(_index: int) -> float:
+            started = time.monotonic()
+            status, _headers, _body = sparql(url, "ASK { ?a a ga:Actor }")
+            assert status == 200
+            return time.monotonic() - started
+
+        with ThreadPoolExecutor(max_workers=19) as pool:
+            elapsed = list(pool.map(quick, range(19)))
+        slow.join()
+    assert max(elapsed) < 2.0, elapsed
+
+
+MALFORMED = [
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n", b"400",
+     b"not a number"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n", b"400",
+     b"negative"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+     b"Content-Length: 50\r\n\r\nSELECT * WHERE", b"400", b"shorter"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"411", b"Content-Length"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+     b"Content-Length: 4\r\n\r\n\xff\xfe\xfa\xfb", b"400", b"UTF-8"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlen"
+     b"coded\r\nContent-Length: 9\r\n\r\nnoequals&", b"400", b"parameters"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
+     b"Content-Length: 1\r\n\r\nx", b"415", b"sparql-query"),
+    (b"GET /sparql?query=SELECT+*+WHERE+%7B HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"400",
+     b"syntax error"),
+    (b"GET /sparql?query=a&query=b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"400", b"once"),
+    (b"GARBAGE\r\n\r\n", b"400", b"Bad request"),
+    (b"GET /sparql HTTP/1.1\r\nHost: evil.example:7878\r\n\r\n", b"403", b"Host"),
+    (b"GET /sparql HTTP/1.1\r\n\r\n", b"403", b"Host"),
+]
+
+
+@pytest.mark.parametrize(("request_bytes", "status", "message"), MALFORMED)
+def test_malformed_requests_get_an_answer_with_a_message(view, capfd, request_bytes, status,
+                                                         message):
+    with serving(view, read_timeout=2) as url:
+        answer = raw(url, request_bytes)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == status, answer
+    assert message.lower() in body.lower(), answer
+    assert b"nosniff" in head
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_malformed_parameter_comment_is_only_a_comment(view):
+    with serving(view) as url:
+        status, _headers, body = sparql(url, "# param: this is not a parameter line\n"
+                                             + ACTORS_ONCE)
+    assert status == 200, body
+
+
+def test_every_answer_carries_the_security_headers(view):
+    with serving(view) as url:
+        for path in ("/", "/sparql", "/queries.json", "/nowhere"):
+            try:
+                with urllib.request.urlopen(url + path) as response:
+                    headers = response.headers
+            except urllib.error.HTTPError as error:
+                headers = error.headers
+            assert headers["X-Content-Type-Options"] == "nosniff", path
+            assert "default-src 'none'" in headers["Content-Security-Policy"], path
+        _status, headers, _body = sparql(url, ACTORS_ONCE)
+        assert "sandbox" in headers["Content-Security-Policy"]
+
+
+def test_the_row_limit_stops_reading_long_before_the_result_is_built(view):
+    huge = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # about 10^9 rows on the bundled data
+    with serving(view, timeout=20, max_rows=500) as url:
+        started = time.monotonic()
+        status, _headers, body = sparql(url, huge)
+        elapsed = time.monotonic() - started
+    assert status == 413 and b"500 rows" in body
+    assert elapsed < 3.0
+
+
+def worker_pids(url: str) -> set[int]:
+    return {worker.pid for worker in list(SERVERS[url].endpoint.pool._idle.queue)}
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+def test_a_query_past_its_timeout_is_killed_and_its_worker_replaced(view):
+    with serving(view, timeout=1.5, workers=2) as url:
+        before = worker_pids(url)
+        started = time.monotonic()
+        status, _headers, body = sparql(url, SLOW)
+        elapsed = time.monotonic() - started
+        after = worker_pids(url)
+        assert status == 503 and b"stopped" in body
+        assert elapsed < 4
+        assert len(after) == 2 and len(before - after) == 1
+        assert not any(alive(pid) for pid in before - after)
+        assert sparql(url, ACTORS_ONCE)[0] == 200
+    assert not any(alive(pid) for pid in after)  # closing the server stops its workers
+
+
+def test_the_service_description_is_rdf(view):
+    import rdflib
+
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    with serving(view) as url:
+        with urllib.request.urlopen(url + "/sparql") as response:
+            assert response.headers["Content-Type"].startswith("text/turtle")
+            graph = rdflib.Graph().parse(data=response.read(), format="turtle")
+        service = rdflib.URIRef(url + "/sparql")
+        assert (service, rdflib.RDF.type, sd.Service) in graph
+        assert (service, sd.feature, sd.UnionDefaultGraph) in graph
+        names = {str(name) for name in graph.objects(None, sd.name)}
+        assert names == set(view.graphs)
+        request = urllib.request.Request(url + "/sparql", method="HEAD")
+        with urllib.request.urlopen(request) as response:
+            assert response.status == 200 and response.read() == b""
+
+
+def test_options_and_cors(view):
+    def preflight(url: str):
+        request = urllib.request.Request(url + "/sparql", method="OPTIONS", headers={
+            "Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.headers
+
+    with serving(view) as url:
+        status, headers = preflight(url)
+        assert status == 204 and "POST" in headers["Allow"]
+        assert headers["Access-Control-Allow-Origin"] is None
+        assert sparql(url, ACTORS_ONCE)[1]["Access-Control-Allow-Origin"] is None
+    with serving(view, cors=True) as url:
+        status, headers = preflight(url)
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        assert "POST" in headers["Access-Control-Allow-Methods"]
+        assert "Content-Type" in headers["Access-Control-Allow-Headers"]
+        assert sparql(url, ACTORS_ONCE)[1]["Access-Control-Allow-Origin"] == "*"
+
+
+def test_default_graph_holds_each_statement_once(view, built_store):
+    """224 matches when a statement of two datasets counts twice; the store has 213 actors."""
+    result = subprocess.run([BIN / "govatlas", "--store", str(built_store), "stats",
+                             "--format", "json"], capture_output=True, text=True, check=True)
+    stats = json.loads(result.stdout)
+    actors = next(row for row in stats["totals"] if row["what"] == "actors")["count"] \
+        if isinstance(stats, dict) and "totals" in stats else None
+    distinct = run_query(view, parse_query(
+        "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ga:Actor }", "q")).rows[0][0]
+    if actors is not None:
+        assert int(actors) == int(distinct.value)
+    with serving(view) as url:
+        assert count(sparql(url, ACTORS_ONCE)[2]) == int(distinct.value)
+    assert int(run_query(view, parse_query(ACTORS_ONCE, "q")).rows[0][0].value) == \
+        int(distinct.value)
+
+
+EU = "https://w3id.org/govatlas/graph/dataset/eu"
+IN_EU = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{EU}> {{ ?a a ga:Actor }} }}"
+
+
+def test_from_and_protocol_dataset_are_honoured(view):
+    with serving(view) as url:
+        whole = count(sparql(url, ACTORS_ONCE)[2])
+        in_eu = count(sparql(url, IN_EU)[2])
+        assert 0 < in_eu < whole
+        from_eu = f"SELECT (COUNT(*) AS ?n) FROM <{EU}> WHERE {{ ?a a ga:Actor }}"
+        assert count(sparql(url, from_eu)[2]) == in_eu
+        for method in ("GET", "POST"):
+            status, _headers, body = sparql(url, ACTORS_ONCE, method=method,
+                                            **{"default-graph-uri": EU})
+            assert status == 200 and count(body) == in_eu
+        named = ("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert count(sparql(url, named, **{"named-graph-uri": EU})[2]) == 1
+        assert count(sparql(url, named)[2]) == len(view.graphs)
+
+
+def test_rdflib_sparqlstore_with_a_graph_identifier_sees_only_that_graph(view):
+    import rdflib
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    query = ("SELECT (COUNT(*) AS ?n) WHERE { ?a a "
+             "<https://w3id.org/govatlas/ontology#Actor> }")
+    with serving(view) as url:
+        in_eu = count(sparql(url, IN_EU)[2])
+        store = SPARQLStore(url + "/sparql", returnFormat="json")
+        graph = rdflib.Graph(store, identifier=rdflib.URIRef(EU))
+        assert int(next(iter(graph.query(query)))[0]) == in_eu
+        everything = rdflib.Graph(SPARQLStore(url + "/sparql", returnFormat="json"))
+        assert int(next(iter(everything.query(query)))[0]) > in_eu
+
+
+def test_sparqlwrapper_every_result_format(view):
+    from SPARQLWrapper import TSV, XML
+
+    with serving(view) as url:
+        client = SPARQLWrapper(url + "/sparql")
+        client.setQuery(QUERY)
+        for fmt, check in ((JSON, lambda r: r["results"]["bindings"]),
+                           (XML, lambda r: r.getElementsByTagName("result")),
+                           (CSV, lambda r: r.decode().splitlines()[1:]),
+                           (TSV, lambda r: r.decode().splitlines()[1:])):
+            client.setReturnFormat(fmt)
+            assert len(check(client.query().convert())) >= 3, fmt
+        client.setQuery("ASK { ?a a <https://w3id.org/govatlas/ontology#Actor> }")
+        client.setReturnFormat(JSON)
+        assert client.query().convert()["boolean"] is True
+        client.setQuery("CONSTRUCT { ?a a <https://w3id.org/govatlas/ontology#Actor> } WHERE "
+                        "{ ?a a <https://w3id.org/govatlas/ontology#Actor> }")
+        client.setReturnFormat(TURTLE)
+        import rdflib
+
+        built = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
+        assert len(built) == count(sparql(url, ACTORS_ONCE)[2])
+
+
+# --- the query page in a browser -------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's), as tests/test_viz.py drives it."""
+    import os
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("playwright is not installed (pip install playwright)")
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+def test_the_yasgui_page_runs_a_library_query_offline(view, browser):
+    with serving(view) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        blocked: list[str] = []
+        errors: list[str] = []
+
+        def route(request_route) -> None:
+            if request_route.request.url.startswith(url + "/"):
+                request_route.continue_()
+            else:
+                blocked.append(request_route.request.url)
+                request_route.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda message: message.type == "error"
+                and errors.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            page.goto(url + "/")
+            page.wait_for_selector("#yasgui[data-library]", timeout=30_000)
+            tabs = page.locator(".tabsList .tab").all_inner_texts()
+            library = load_library()
+            names = {text.split("\n")[0].strip() for text in tabs}
+            assert {q.title for q in library.values()} <= names
+            page.get_by_text(library["competence-matrix"].title, exact=True).click()
+            text = page.evaluate("() => window.govatlasYasgui.getTab().getYasqe().getValue()")
+            assert "PREFIX ga:" in text and "territory" in text
+            page.locator(".yasqe_queryButton:visible").click()
+            page.wait_for_selector(".yasr .dataTable tbody tr >> visible=true", timeout=30_000)
+            rows = page.locator(".yasr .dataTable tbody tr:visible").count()
+            cells = page.locator(".yasr .dataTable tbody:visible").inner_text()
+            artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
+            artifacts.mkdir(exist_ok=True)
+            page.screenshot(path=str(artifacts / "yasgui.png"))
+            assert rows > 0 and "Vienna" in cells
+        finally:
+            context.close()
+    assert blocked == [], f"the page tried to fetch from outside: {blocked}"
+    assert errors == [], f"console errors: {errors}"
+
+
+def test_push_prune_removes_remote_graphs_no_longer_local(local, oxigraph_server):
+    from govatlas.graph.export.push import push
+
+    def remote() -> dict[str, int]:
+        client = SPARQLWrapper(oxigraph_server + "/query")
+        client.setQuery("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        client.setReturnFormat(JSON)
+        return {b["g"]["value"]: int(b["n"]["value"])
+                for b in client.query().convert()["results"]["bindings"]}
+
+    foreign = "http://example.org/someone-elses-graph"
+    request = urllib.request.Request(
+        oxigraph_server + "/store?" + urllib.parse.urlencode({"graph": foreign}), method="PUT",
+        data=b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n",
+        headers={"Content-Type": "application/n-triples"})
+    urllib.request.urlopen(request).close()
+    push(local, oxigraph_server + "/store")
+    assert EU in remote()
+    smaller = GraphStore.in_memory()
+    smaller.store.bulk_extend(local.store.quads_for_pattern(None, None, None, None))
+    smaller.remove_graph(EU)
+    without_prune = push(smaller, oxigraph_server + "/store")
+    assert EU in remote() and not any(item.removed for item in without_prune)
+    pushed = push(smaller, oxigraph_server + "/store", prune=True)
+    assert [item.graph for item in pushed if item.removed] == [EU]
+    after = remote()
+    assert EU not in after and foreign in after  # only govatlas graphs are pruned
+    assert {graph: n for graph, n in after.items() if graph != foreign} == {
+        graph: sum(1 for _ in smaller.quads(graph)) for graph in smaller.graphs()}

@@ -15,7 +15,7 @@ import pytest
 from govatlas.graph.pipeline import load_dataset
 from govatlas.ontology.namespaces import ACTOR, COMPETENCE, INSTRUMENT, LEVEL, TERRITORY
 from govatlas.ontology.vocabulary import vocabulary
-from govatlas.queries.library import QueryError, load_library
+from govatlas.queries.library import QueryError, load_library, parse_query
 from govatlas.queries.runner import prepared_text, run_query, to_dataframe
 
 from .conftest import SourceDocuments, write_dataset
@@ -436,3 +436,129 @@ def test_decoupled_territories(bundled_store):
     assert found["Turin"]["decoupled"] == "false"
     assert int(found["Turin"]["linksBetweenHolders"]) >= 1
     assert found["Beirut"]["decoupled"] == "false"  # one level only
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+def test_figures_are_every_quantity_row_with_value_unit_and_year(bundled_store):
+    expected = {f"{file}:{line}": row for file, line, row in csv_rows("*/quantities.csv")}
+    found = rows(bundled_store, "figures")
+    got = {"/".join(row["record"].split("/")[-2:]): row for row in found}
+    assert set(got) == set(expected)
+    for record, row in expected.items():
+        figure = got[record]
+        assert figure["kind"] == row["kind"], record
+        assert (figure["unit"] or "") == row["unit"], record
+        assert (figure["year"] or "") == row["year"], record
+        assert (figure["source"], figure["locator"]) == (row["source"], row["locator"]), record
+        if row["kind"] != "period":
+            assert float(figure["value"]) == float(row["value"]), record
+
+
+def test_figures_of_one_instrument_by_id_or_name(bundled_store):
+    by_id = rows(bundled_store, "figures", of="fr-ctair")
+    assert by_id and {row["subjectType"] for row in by_id} == {"instrument"}
+    assert ("amount", "300000", "EUR", "2019", "108-110") in {
+        (row["kind"], row["value"], row["unit"], row["year"], row["locator"]) for row in by_id}
+    label = by_id[0]["subjectLabel"]
+    assert rows(bundled_store, "figures", of=label.upper()) == by_id
+    counts = rows(bundled_store, "figures", of="fr-ctair", measure="count")
+    assert counts and {row["kind"] for row in counts} == {"count"}
+
+
+# --- typed tables, as a notebook gets them ----------------------------------------------------
+
+def test_notebook_frames_carry_the_rdf_datatypes(bundled_store):
+    import pandas as pd
+
+    import govatlas
+
+    figures = govatlas.query("figures", store=bundled_store)
+    assert figures["value"].dtype == "Float64"
+    assert figures["year"].dtype == "Int64"
+    assert figures["unit"].dtype == "string"
+    assert str(figures["validFrom"].dtype).startswith("datetime64")
+    periods = figures[figures["kind"] == "period"]
+    assert periods["value"].isna().all() and periods["validFrom"].notna().all()
+    assert figures["value"].isna().sum() == len(periods)  # missing is NA, never NaN or None
+    assert pd.isna(figures.loc[figures["unit"].isna(), "unit"]).all()
+    ctair = figures[figures["subject"].str.endswith("/fr-ctair")
+                    & (figures["kind"] == "amount")]
+    assert ctair["value"].sum() > 0
+    matrix = govatlas.query("competence-matrix", store=bundled_store, territory="Paris")
+    assert matrix["levelRank"].dtype == "Int64"
+    assert str(matrix["validFrom"].dtype).startswith("datetime64")
+
+
+def test_every_datatype_maps_to_its_pandas_type(empty_store):
+    import datetime
+
+    import pandas as pd
+
+    query = parse_query("""SELECT * WHERE { VALUES (?i ?d ?f ?b ?day ?time ?text ?iri ?mixed) {
+        (1 1.5 "2.5e0"^^xsd:double true "2020-01-31"^^xsd:date
+         "2020-01-31T10:00:00"^^xsd:dateTime "a" <http://example.org/a> 1)
+        (UNDEF 2.0 UNDEF false UNDEF UNDEF UNDEF UNDEF "x")
+        ("7"^^xsd:long UNDEF 3 UNDEF "2021-12-01Z"^^xsd:date UNDEF "b"@fr UNDEF UNDEF) } }""",
+                        "types")
+    frame = to_dataframe(run_query(empty_store, query))
+    assert dict(frame.dtypes.astype(str)) == {
+        "i": "Int64", "d": "Float64", "f": "Float64", "b": "boolean",
+        "day": "datetime64[s]", "time": "datetime64[us]", "text": "string",
+        "iri": "string", "mixed": "object"}
+    assert frame["i"].tolist() == [1, pd.NA, 7]
+    assert frame["day"][2] == pd.Timestamp("2021-12-01")
+    assert frame["time"][0] == pd.Timestamp(datetime.datetime(2020, 1, 31, 10))
+    assert frame["mixed"].tolist() == [1, "x", pd.NA]
+    assert frame["b"].tolist() == [True, False, pd.NA]
+
+
+# --- each statement once -----------------------------------------------------------------------
+
+def test_count_star_over_the_default_graph_counts_each_actor_once(bundled_store, tmp_path):
+    import govatlas
+
+    distinct = {row[0] for row in run_query(bundled_store, parse_query(
+        "SELECT DISTINCT ?a WHERE { GRAPH ?g { ?a a ga:Actor } }", "q")).rows}
+    ids = {row["id"] for _file, _line, row in csv_rows("*/actors.csv")}
+    assert len(distinct) == len(ids) == 213
+    query_file = tmp_path / "count.rq"
+    query_file.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?a a ga:Actor }", encoding="utf-8")
+    frame = govatlas.query(str(query_file), store=bundled_store)
+    assert frame["n"].tolist() == [213]
+    # the per-dataset graphs are kept: an actor two datasets state is in both
+    per_graph = run_query(bundled_store, parse_query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a a ga:Actor } }", "q")).rows[0][0]
+    assert int(per_graph.value) > 213
+
+
+# --- no outbound requests ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { service silent <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <http://10.0.0.1/> { ?s ?p ?o } } }",
+    "SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { <<( ?s ?p ?o )>> ?q ?r } }",  # 1.2 syntax
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+])
+def test_remote_calls_are_refused_before_running(empty_store, text):
+    from govatlas.queries.guard import RemoteQueryRefused, check_no_remote
+
+    with pytest.raises(RemoteQueryRefused):
+        check_no_remote(text)
+    with pytest.raises(QueryError):
+        run_query(empty_store, parse_query(text, "q"))
+
+
+def test_allowed_service_hosts_and_texts_that_only_mention_service():
+    from govatlas.queries.guard import RemoteQueryRefused, check_no_remote, service_targets
+
+    check_no_remote("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> "
+                    "{ ?s ?p ?o } }", ["query.wikidata.org"])
+    with pytest.raises(RemoteQueryRefused, match="refused"):
+        check_no_remote("SELECT * WHERE { SERVICE <https://evil.example/> { ?s ?p ?o } }",
+                        ["query.wikidata.org"])
+    assert service_targets('# SERVICE <http://x/>\nSELECT ("SERVICE <http://x/>" AS ?s) '
+                           "WHERE { ?s <http://example.org/service> ?o }") == []

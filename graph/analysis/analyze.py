@@ -136,7 +136,7 @@ def with_link(store: GraphStore, from_id: str, to_id: str, link_type: str) -> Gr
     link = ox.NamedNode(STATEMENT + "link/what-if-" + hashlib.sha1(
         f"{from_id}|{to_id}|{link_type}".encode()).hexdigest()[:12])
     target = ox.NamedNode(WHAT_IF_GRAPH)
-    copy.store.extend([
+    copy.add_quads([
         ox.Quad(link, ox.NamedNode(RDF + "type"), ox.NamedNode(GA + "CoordinationLink"), target),
         ox.Quad(link, ox.NamedNode(GA + "fromActor"), ox.NamedNode(ACTOR + from_id), target),
         ox.Quad(link, ox.NamedNode(GA + "toActor"), ox.NamedNode(ACTOR + to_id), target),

@@ -83,7 +83,7 @@ def run_store_shapes(store: GraphStore, shapes: Iterable[SparqlShape]) -> list[F
     """Run SPARQL shapes on the store, each once for all focus nodes."""
     findings = []
     for shape in shapes:
-        results = store.store.query(shape.query(), use_default_graph_as_union=True)
+        results = store.store.query(shape.query(), **store.query_options())
         names = [variable.value for variable in results.variables]
         for solution in results:
             row = {name: solution[name] for name in names}
