@@ -333,9 +333,11 @@ def parse_params(_ctx, _param, values: tuple[str, ...]) -> dict[str, str]:
 @format_option(("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"))
 @click.option("--timeout", type=float, default=60.0, show_default=True,
               help="Stop the query after this many seconds.")
+@click.option("--allow-service", multiple=True, metavar="HOST",
+              help="A host a SERVICE clause may call (repeatable; by default none).")
 @click.pass_obj
 def query(store: Path | None, spec: str | None, list_queries: bool, params: dict[str, str],
-          fmt: str, timeout: float) -> None:
+          fmt: str, timeout: float, allow_service: tuple[str, ...]) -> None:
     """Run a library query (NAME), a query file (FILE.rq), standard input (-) or a SPARQL text.
 
     Parameters are bound as RDF terms, never pasted into the query text. csv, tsv, json and xml
@@ -351,7 +353,8 @@ def query(store: Path | None, spec: str | None, list_queries: bool, params: dict
                                "table" if fmt == "table" else "csv"), nl=False)
         return
     stdin = click.get_text_stream("stdin").read() if spec == "-" else None
-    result = api().run(spec, params, timeout, store, stdin_text=stdin)
+    result = api().run(spec, params, timeout, store, stdin_text=stdin,
+                       allow_service=allow_service)
     if fmt != "table":
         click.echo(result.serialize(fmt).decode(), nl=False)
     elif result.kind == "ASK":
@@ -373,10 +376,19 @@ def query(store: Path | None, spec: str | None, list_queries: bool, params: dict
               help="Seconds a query may run.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int,
               help="Largest result returned.")
+@click.option("--cors", is_flag=True, help="Answer browser clients of any origin (CORS).")
+@click.option("--allow-service", multiple=True, metavar="HOST",
+              help="A host a SERVICE clause may call (repeatable; by default none).")
+@click.option("--allow-host", multiple=True, metavar="NAME",
+              help="A host name clients may reach it by, besides its address and localhost.")
+@click.option("--workers", type=int, help="Queries run at once (default: 2 per core, 4 or more).")
 @click.pass_obj
-def serve(store: Path | None, host: str, port: int, timeout: float, max_rows: int) -> None:
-    """A read-only SPARQL 1.1 endpoint (and a query page) over the stored graph."""
-    server = api().serve(host, port, timeout, max_rows, store)
+def serve(store: Path | None, host: str, port: int, timeout: float, max_rows: int, cors: bool,
+          allow_service: tuple[str, ...], allow_host: tuple[str, ...],
+          workers: int | None) -> None:
+    """A read-only SPARQL 1.1 endpoint (YASGUI at /) over the stored graph."""
+    server = api().serve(host, port, timeout, max_rows, store, cors, allow_service, allow_host,
+                         workers)
     click.echo(f"SPARQL endpoint at http://{host}:{server.server_port}/sparql, query page at "
                f"http://{host}:{server.server_port}/ (Ctrl-C stops it)", err=True)
     try:
@@ -392,15 +404,20 @@ def serve(store: Path | None, host: str, port: int, timeout: float, max_rows: in
 @click.option("--user", envvar="GOVATLAS_PUSH_USER", help="User name (or $GOVATLAS_PUSH_USER).")
 @click.option("--password", envvar="GOVATLAS_PUSH_PASSWORD", hide_input=True,
               help="Password (or $GOVATLAS_PUSH_PASSWORD); never printed.")
+@click.option("--prune", is_flag=True,
+              help="Also remove the govatlas graphs there that no longer exist here.")
+@click.option("--query-url", help="The store's SPARQL query endpoint, to list its graphs for "
+                                  "--prune (default: guessed from STORE_URL).")
 @click.pass_obj
-def push(store: Path | None, store_url: str, user: str | None, password: str | None) -> None:
+def push(store: Path | None, store_url: str, user: str | None, password: str | None,
+         prune: bool, query_url: str | None) -> None:
     """Upload the graph to a triple store (SPARQL 1.1 Graph Store HTTP Protocol).
 
     STORE_URL is the store's graph-store endpoint, e.g. http://localhost:7878/store for an
     Oxigraph server or http://localhost:3030/ds/data for Fuseki. Each named graph (ontology,
     datasets) is replaced whole, so pushing again leaves one copy.
     """
-    pushed = api().push(store_url, user, password, store)
+    pushed = api().push(store_url, user, password, store, prune, query_url)
     for item in pushed:
         click.echo(f"{item.graph}: {item.triples} triples (HTTP {item.status})")
     click.echo(f"Pushed {len(pushed)} graphs, {sum(i.triples for i in pushed)} triples.")

@@ -31,13 +31,15 @@ def choose_query(spec: str, stdin_text: str | None = None) -> LibraryQuery:
 
 
 def run(spec: str, params: dict[str, str] | None = None, timeout: float | None = None,
-        store: StoreLike = None, stdin_text: str | None = None) -> QueryResult:
+        store: StoreLike = None, stdin_text: str | None = None,
+        allow_service: tuple[str, ...] = ()) -> QueryResult:
     """Run a query (see :func:`choose_query`) on the store where it is; the result can be
-    serialized in any SPARQL results format (``result.serialize("csv")``)."""
+    serialized in any SPARQL results format (``result.serialize("csv")``). A ``SERVICE``
+    to a host not in ``allow_service`` is refused before the query runs."""
     chosen = choose_query(spec, stdin_text)
     with reading(store) as opened:
         return run_query(opened, chosen, {k: str(v) for k, v in (params or {}).items()},
-                         timeout=timeout)
+                         timeout=timeout, allow_service=allow_service)
 
 
 def query(spec: str, store: StoreLike = None, timeout: float | None = None, **params):
@@ -95,18 +97,26 @@ def export_to_neo4j(uri: str, user: str = "neo4j", password: str = "",
 
 
 def push(store_url: str, user: str | None = None, password: str | None = None,
-         store: StoreLike = None) -> list[PushedGraph]:
-    """Put every graph into a triple store through the SPARQL 1.1 Graph Store Protocol."""
+         store: StoreLike = None, prune: bool = False,
+         query_url: str | None = None) -> list[PushedGraph]:
+    """Put every graph into a triple store through the SPARQL 1.1 Graph Store Protocol;
+    ``prune`` also removes the govatlas graphs there that no longer exist here."""
     with reading(store) as opened:
-        return push_graphs(opened, store_url, user, password)
+        return push_graphs(opened, store_url, user, password, prune=prune,
+                           query_url=query_url)
 
 
 def serve(host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
-          max_rows: int = 10_000, store: StoreLike = None):
-    """A read-only SPARQL 1.1 endpoint over the store; call ``serve_forever()`` on it and
-    ``server_close()`` when done (the store stays open while it serves)."""
+          max_rows: int = 10_000, store: StoreLike = None, cors: bool = False,
+          allow_service: tuple[str, ...] = (), allowed_hosts: tuple[str, ...] = (),
+          workers: int | None = None):
+    """A read-only SPARQL 1.1 endpoint over the store, queried where it is; call
+    ``serve_forever()`` on it and ``server_close()`` when done (the store stays open while it
+    serves). ``SERVICE`` is refused unless its host is in ``allow_service``."""
     from govatlas.graph.store import GraphStore
     from govatlas.queries.endpoint import serve as make_server
 
     opened = store if isinstance(store, GraphStore) else open_for_reading(store)
-    return make_server(opened, host, port, timeout, max_rows)
+    return make_server(opened, host, port, timeout, max_rows, cors=cors,
+                       allow_service=allow_service, allowed_hosts=allowed_hosts,
+                       workers=workers)
