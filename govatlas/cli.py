@@ -514,12 +514,12 @@ def network_map(obj: Context, city: str | None, country: str | None, instrument:
                 competence: str | None, as_of: date | None, size_by: str, no_gaps: bool,
                 output: Path) -> None:
     """An interactive network map (one HTML file that opens with no network access)."""
-    from govatlas.viz.network_map import build_map
+    from govatlas.api import pages
 
-    with obj.store() as stored:
-        store = stored.in_memory_copy()
-    path = build_map(store, output, city=city, country=country, instrument=instrument,
-                     competence=competence, as_of=as_of, size_by=size_by, gaps=not no_gaps)
+    with obj.store() as store:
+        path = pages.map(city=city, country=country, instrument=instrument,
+                         competence=competence, as_of=as_of, size_by=size_by,
+                         gaps=not no_gaps, output=output, store=store).path
     click.echo(f"Map written to {path}")
 
 
@@ -529,11 +529,10 @@ def network_map(obj: Context, city: str | None, country: str | None, instrument:
 @click.pass_obj
 def report(obj: Context, folder: Path) -> None:
     """The atlas: a static, self-contained site (maps, matrices, gaps, analysis, sources)."""
-    from govatlas.viz.report import build_report
+    from govatlas.api import pages
 
-    with obj.store() as stored:
-        store = stored.in_memory_copy()
-    index = build_report(store, folder)
+    with obj.store() as store:
+        index = pages.report(folder, store)
     click.echo(f"Atlas written to {folder}/ (open {index})")
 
 

@@ -17,18 +17,20 @@ import random
 import re
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from govatlas.api import pages
 from govatlas.graph.analysis.projection import project
 from govatlas.graph.pipeline import load_dataset, load_ontology
 from govatlas.graph.store import GraphStore
 from govatlas.graph.validation.gaps import find_gaps, with_evidence
-from govatlas.viz.heatmap import build_heatmap, placed_matrix
-from govatlas.viz.network_map import build_map, layout, map_payload, script_json, vis_assets
-from govatlas.viz.report import build_report
+from govatlas.graph.views.atlas import placed_matrix
+from govatlas.graph.views.network import map_data
+from govatlas.viz.network_map import layout, map_payload, script_json, vis_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -155,6 +157,16 @@ def record_timing(name: str, value: Any) -> None:
     target.write_text(json.dumps(data, indent=2, sort_keys=True))
 
 
+def build_map(store: GraphStore, output: Path, **options: Any) -> Path:
+    """Write a map through the use case, as the CLI does."""
+    return pages.map(output=output, store=store, **options).path
+
+
+def build_heatmap(store: GraphStore, output: Path, territories: list[str] | None = None) -> Path:
+    pages.heatmap(territories, output=output, store=store)
+    return output
+
+
 # --- data ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -278,8 +290,7 @@ def test_layout_puts_national_above_local_and_keeps_countries_in_columns(bundled
 
 @pytest.mark.parametrize("measure", ["degree", "betweenness", "pagerank"])
 def test_node_size_follows_the_chosen_centrality(bundled_store, measure):
-    graph = project(bundled_store, territory="Lyon")
-    payload = map_payload(graph, size_by=measure)
+    payload = map_payload(map_data(bundled_store, city="Lyon", size_by=measure, gaps=False))
     sizes = {node["id"]: node["size"] for node in payload["nodes"]}
     measures = {node["id"]: node["measure"] for node in payload["nodes"]}
     top = max(measures, key=measures.get)
@@ -301,6 +312,42 @@ def test_hostile_labels_are_escaped_in_the_html(hostile_store, tmp_path):
         assert "<b onmouseover" not in text
     rest = page.replace(vis_assets()[0], "")  # the library's own code mentions "<script"
     assert rest.lower().count("<script") == rest.lower().count("</script>") == 3
+
+
+def test_renderers_read_no_store():
+    """viz/ draws values: it imports no store and runs no query or shape."""
+    for path in (ROOT / "viz").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for forbidden in ("graph.store", ".select(", "find_gaps", "project(", "GraphStore"):
+            assert forbidden not in text, f"{path.name} uses {forbidden}"
+
+
+def test_map_as_of_draws_the_gaps_of_that_day(bundled_store):
+    """A fiscal gap of Lyon Metropolis closed after 2010 is on the 2010 map, not on today's;
+    and the 2010 map has no gap about a link that did not exist yet."""
+    def fiscal(data):
+        return {f.message for f in data.findings if f.gap == "fiscal"
+                and f.actor == ACTOR + "fr-lyon-metropolis"}
+
+    then = map_data(bundled_store, city="Lyon", as_of=date(2010, 6, 1))
+    today = map_data(bundled_store, city="Lyon")
+    assert fiscal(then) - fiscal(today), "a gap of 2010 that later closed"
+    day = date(2010, 6, 1)
+    stood = project(bundled_store, as_of=day, territory="Lyon")
+    assert then.subtitle.startswith(f"{stood.number_of_nodes()} actors, "
+                                    f"{stood.number_of_edges()} links")
+    assert map_payload(then)["timeline"]["start"] == "2010-06-01"  # the slider starts there
+    fixed = map_data(bundled_store, city="Lyon", as_of=day, slider=False, gaps=False)
+    assert set(fixed.graph) == set(stood) and fixed.graph.number_of_edges() \
+        == stood.number_of_edges()
+
+
+def test_map_gaps_stay_in_the_map_s_territory(bundled_store):
+    data = map_data(bundled_store, city="Vienna")
+    assert data.findings
+    assert all(f.territory in ("", "Vienna") for f in data.findings)
+    everywhere = map_data(bundled_store, country="AT")
+    assert all(f.country in ("", "AT") for f in everywhere.findings)
 
 
 # --- in the browser: the map -------------------------------------------------------------------
@@ -512,7 +559,7 @@ def test_hostile_heatmap_shows_text(visit, hostile_store, tmp_path):
 @pytest.fixture(scope="session")
 def report(bundled_store, findings, tmp_path_factory) -> Path:
     start = time.perf_counter()
-    index = build_report(bundled_store, tmp_path_factory.mktemp("report"), findings=findings)
+    index = pages.report(tmp_path_factory.mktemp("report"), bundled_store, findings=findings)
     record_timing("build_report (s, gaps given)", round(time.perf_counter() - start, 2))
     return index
 
@@ -566,12 +613,16 @@ def test_report_pages_open_offline_and_link_to_each_other(visit, report: Path):
     browser_visit.offline_and_clean()
 
 
-def test_report_shows_the_classification_or_says_it_is_not_available(report: Path):
+def test_report_shows_the_classification_with_rounded_scores(report: Path):
     text = (report.parent / "territory" / "vienna.html").read_text(encoding="utf-8")
-    section = re.search(r"<div[^>]*id='classification'[^>]*data-available='(\w+)'", text)
-    assert section is not None
-    if section[1] == "false":
-        assert "Analysis not available" in text
+    section = re.search(r"""<div[^>]*id=["']classification["'][^>]*data-available=["'](\w+)""",
+                        text)
+    assert section is not None and section[1] == "true"
+    scores = re.search(r"<h3>Scores</h3>(.*?)</table>", text, re.S)
+    assert scores is not None
+    numbers = re.findall(r"<td>([0-9.]+)</td>", scores[1])
+    assert numbers and all(re.fullmatch(r"\d\.\d\d", n) for n in numbers), numbers
+    assert "_" not in re.sub(r"<[^>]+>", "", text.split("<summary>", 1)[1].split("</details>")[0])
 
 
 # --- screenshots for the README and the large map ---------------------------------------------
