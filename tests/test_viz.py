@@ -465,6 +465,108 @@ def test_gaps_are_dashed_missing_edges_with_their_message(visit, vienna_map, fin
     browser_visit.offline_and_clean()
 
 
+@pytest.fixture(scope="module")
+def france_map(bundled_store: GraphStore, findings: list,
+               tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_map(bundled_store, tmp_path_factory.mktemp("fr") / "fr.html", country="FR",
+                     findings=findings)
+
+
+CTAIR_CONTRACTS = """govatlasMap.data.edges.filter(e => govatlasMap.edgeOn[e.id]
+    && e.type === 'contracts-with' && e.instrument.endsWith('/fr-ctair'))
+    .map(e => govatlasMap.edges.get(e.id))"""
+
+
+def test_time_slider_moves_the_ctair_contracts(visit, france_map):
+    browser_visit = visit()
+    page = browser_visit.open(france_map)
+    wait_drawn(page)
+    steps = page.evaluate("govatlasMap.data.timeline.steps")
+    assert "2019-07-01" in steps and "2021-07-01" in steps
+    page.evaluate("govatlasMap.setDay('2019-07-01')")
+    assert page.evaluate(f"({CTAIR_CONTRACTS}).length") == 0
+    assert "2019" in page.locator("#time-label").inner_text()
+    page.evaluate("govatlasMap.setDay('2021-07-01')")
+    shown = page.evaluate(f"({CTAIR_CONTRACTS}).map(e => [e.id, e.width])")
+    assert len(shown) == 11
+    appeared = set(page.evaluate("govatlasMap.timeChanges.appeared"))
+    assert {edge_id for edge_id, _width in shown} <= appeared  # the change is highlighted
+    assert all(width > 3 for _id, width in shown)
+    assert "+" in page.locator("#time-changes").inner_text()
+    # dragging the slider itself does the same
+    index = steps.index("2019-07-01")
+    page.locator("#time").fill(str(index))
+    assert page.evaluate(f"({CTAIR_CONTRACTS}).length") == 0
+    shoot(page, "map-france-2019")
+    page.evaluate("govatlasMap.setDay(null)")
+    assert page.evaluate(f"({CTAIR_CONTRACTS}).length") == 11
+    browser_visit.offline_and_clean()
+
+
+def test_search_matches_part_of_a_name_or_acronym(visit, france_map):
+    browser_visit = visit()
+    page = browser_visit.open(france_map)
+    wait_drawn(page)
+    page.locator("#search").fill("Dia")
+    found = page.locator("#search-results button").all_inner_texts()
+    assert any("(diair)" in text.casefold() for text in found), found  # the acronym shown
+    index = next(i for i, text in enumerate(found) if "(diair)" in text.casefold())
+    page.locator("#search-results button").nth(index).click()
+    assert page.evaluate("govatlasMap.network.getSelectedNodes()") == [ACTOR + "fr-diair"]
+    assert "Diair" in page.locator("#details").inner_text()
+    page.locator("#search").fill("ntegration of ref")  # the middle of a name
+    assert page.locator("#search-results button").count() >= 1
+    browser_visit.offline_and_clean()
+
+
+def test_the_address_keeps_the_view(visit, france_map):
+    browser_visit = visit()
+    page = browser_visit.open(france_map)
+    wait_drawn(page)
+    page.locator("#filter-level input[value='local']").uncheck()
+    page.evaluate("govatlasMap.setDay('2020-07-01')")
+    page.evaluate(f"govatlasMap.focusNode('{ACTOR}fr-diair')")
+    page.evaluate("govatlasMap.network.moveTo({scale: 0.8, position: {x: 120, y: 40}}); "
+                  "govatlasMap.saveState()")
+    url = page.url
+    visible_before = sorted(page.evaluate("govatlasMap.visibleNodeIds()"))
+    assert "off-level=local" in url and "date=2020-07-01" in url and "select=" in url
+    again = visit().page
+    again.goto(url)  # a new page opened at the shared address
+    wait_drawn(again)
+    assert sorted(again.evaluate("govatlasMap.visibleNodeIds()")) == visible_before
+    assert not again.locator("#filter-level input[value='local']").is_checked()
+    assert again.evaluate("govatlasMap.network.getSelectedNodes()") == [ACTOR + "fr-diair"]
+    assert abs(again.evaluate("govatlasMap.network.getScale()") - 0.8) < 1e-3
+    assert "2020" in again.locator("#time-label").inner_text()
+    browser_visit.offline_and_clean()
+
+
+def test_export_png_svg_and_json(visit, vienna_map):
+    browser_visit = visit()
+    page = browser_visit.open(vienna_map)
+    wait_drawn(page)
+    with page.expect_download() as download:
+        page.locator("#export-png").click()
+    png = Path(download.value.path()).read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    svg = page.evaluate("govatlasMap.exportSvg()")
+    assert svg.startswith("<svg") and svg.count("<circle") == visible(page)
+    graph = json.loads(page.evaluate("govatlasMap.exportJson()"))
+    assert len(graph["nodes"]) == visible(page)
+    browser_visit.offline_and_clean()
+
+
+def test_tooltip_goes_with_its_node(visit, vienna_map, bundled_store):
+    browser_visit = visit()
+    page = browser_visit.open(vienna_map)
+    wait_drawn(page)
+    hover(page, ACTOR + "at-national-government")
+    page.locator("#filter-level input[value='national']").uncheck()
+    assert not page.locator("div.vis-tooltip").is_visible()
+    browser_visit.offline_and_clean()
+
+
 def dom_point(page: Any, node_id: str) -> dict[str, float]:
     """Where a node (or cluster) is drawn, in page coordinates."""
     return page.evaluate("""id => { const n = govatlasMap.network;
@@ -592,7 +694,8 @@ def test_report_pages_open_offline_and_link_to_each_other(visit, report: Path):
     assert page.url.endswith("/territory/vienna.html")
     frame = page.frame_locator("iframe.map")
     assert frame.locator("#network canvas").count() == 1
-    inner = next(f for f in page.frames if f.url.endswith("maps/territory-vienna.html"))
+    inner = next(f for f in page.frames
+                 if f.url.split("#")[0].endswith("maps/territory-vienna.html"))
     inner.wait_for_function("window.govatlasMap && window.govatlasMap.drawnAt !== null")
     assert inner.evaluate("govatlasMap.nodes.length") == 13
     assert page.locator("#classification").count() == 1
