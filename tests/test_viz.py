@@ -728,6 +728,27 @@ def test_report_shows_the_classification_with_rounded_scores(report: Path):
     assert "_" not in re.sub(r"<[^>]+>", "", text.split("<summary>", 1)[1].split("</details>")[0])
 
 
+def test_gap_page_defines_the_eight_gaps_and_groups_cases(visit, report: Path):
+    browser_visit = visit(1400, 1000)
+    page = browser_visit.open(report.parent / "gaps.html")
+    assert page.locator("section.gap-type").count() == 8
+    assert page.locator("blockquote.definition").count() == 8
+    fiscal = page.locator("section#fiscal")
+    assert "delivery" in fiscal.inner_text().lower() or fiscal.locator("details").count() > 0
+    cases = page.locator("details.case").count()
+    findings = page.locator("details.case .gap").count()
+    assert 0 < cases < findings  # grouped, not one line per finding
+    page.locator(".stats a[href='#fiscal']").click()
+    assert page.url.endswith("#fiscal")
+    page.locator("#gap-filter").select_option("fiscal")
+    assert page.locator("section.gap-type:visible").count() == 1
+    page.locator("#place-filter").fill("vienna")
+    shown = page.locator("section#fiscal details.case:visible")
+    assert shown.count() >= 1 and all("vienna" in t.lower() for t in shown.all_inner_texts())
+    shoot(page, "gaps", readme="gaps.png")
+    browser_visit.offline_and_clean()
+
+
 # --- screenshots for the README and the large map ---------------------------------------------
 
 def test_lyon_map_screenshot(visit, bundled_store, findings, tmp_path):

@@ -87,6 +87,23 @@ def _place_page(atlas: Atlas, place: Place, territory_links: dict[str, str],
         territory_links=links_here, cited=sorted(cited), documents=atlas.documents)
 
 
+def _gaps_page(atlas: Atlas, territory_links: dict[str, str]) -> str:
+    """The gap page: the eight gaps with their definitions, each with its cases (one per
+    rule and place, with how many findings it groups), not one line per finding."""
+    cases: dict[str, dict[tuple[str, str], list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for finding in atlas.findings:
+        cases[finding.gap or ""][(finding.shape_name, finding.territory)].append(finding)
+    sections = []
+    for kind in atlas.gap_types or [{"code": code, "label": code, "definition": "",
+                                     "source": ""} for code in sorted(cases)]:
+        found = cases.get(kind["code"], {})
+        sections.append({**kind, "count": sum(len(items) for items in found.values()),
+                         "cases": [{"rule": rule, "territory": territory, "findings": items}
+                                   for (rule, territory), items in sorted(found.items())]})
+    return render("atlas-gaps.html", title="Governance gaps", up="", sections=sections,
+                  territory_links=territory_links)
+
+
 def render_atlas(atlas: Atlas) -> dict[str, str]:
     """Every file of the atlas: relative path -> content (pages, maps and assets)."""
     script, style = vis_assets()
@@ -107,13 +124,7 @@ def render_atlas(atlas: Atlas) -> dict[str, str]:
             files[place.map_page] = map_page(atlas.maps[place.page], assets_href="../assets")
         files[place.page] = _place_page(atlas, place, territory_links, country_links)
 
-    by_gap: dict[str, list[Any]] = defaultdict(list)
-    for finding in atlas.findings:
-        by_gap[finding.gap or ""].append(finding)
-    ordered = sorted(by_gap.items())
-    files["gaps.html"] = render(
-        "atlas-gaps.html", title="Governance gaps", up="", by_gap=ordered,
-        counts=[(gap, len(items)) for gap, items in ordered], territory_links=territory_links)
+    files["gaps.html"] = _gaps_page(atlas, territory_links)
     files["sources.html"] = render("atlas-sources.html", title="Sources", up="",
                                    documents=atlas.documents)
     countries = [(place, [(t, territory_links[t]) for t in place.territories

@@ -35,7 +35,7 @@ from .network import (
     statement_sources,
 )
 
-__all__ = ["COUNTRY_NAMES", "Atlas", "Place", "atlas_data", "documents", "place_graph",
+__all__ = ["COUNTRY_NAMES", "Atlas", "Place", "atlas_data", "documents", "gap_types", "place_graph",
            "placed_matrix", "places", "qualifier_kinds", "sub_matrix"]
 
 #: Display names of the country codes the bundled data uses; any other code is shown as is.
@@ -114,6 +114,12 @@ def qualifier_kinds(store: GraphStore) -> dict[str, set[str]]:
     for row in store.select(query_text("qualifier-kinds.rq")):
         kinds[row["a"].value].add(row["kind"].value)
     return dict(kinds)
+
+
+def gap_types(store: GraphStore) -> list[dict[str, str]]:
+    """The eight gaps: ``code``, ``label``, the OECD ``definition`` and its ``source``."""
+    return [{key: term.value if term is not None else "" for key, term in row.items()}
+            for row in store.select(query_text("gap-types.rq"))]
 
 
 def documents(store: GraphStore) -> dict[str, dict[str, str]]:
@@ -207,6 +213,7 @@ class Atlas:
     graphs: dict[str, nx.MultiDiGraph]  # place page -> its network
     classifications: dict[str, Classification | str]  # place page -> result, or why not
     gaps: dict[str, list[Finding]]  # place page -> the gaps found there
+    gap_types: list[dict[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -271,4 +278,4 @@ def atlas_data(store: GraphStore, *, findings: list[Finding] | None = None,
                  sources=sources, documents=documents(store), kinds=qualifier_kinds(store),
                  matrix=matrix, territories=territories, countries=countries,
                  overview=overview, maps=maps, graphs=graphs, classifications=classifications,
-                 gaps=gaps)
+                 gaps=gaps, gap_types=gap_types(store))
