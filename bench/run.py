@@ -19,7 +19,7 @@ data-quality defects when the generator writes one):
 5. the query library: Oxigraph against rdflib, every query with its default parameters;
 6. network measures: ``govatlas analyze`` (igraph, sampled betweenness) against exact NetworkX
    betweenness and PageRank on the same projection;
-7. the map of a 5,000-actor country: ``build_map`` time (without gaps; the full run also
+7. the map of a 5,000-actor country: ``govatlas.map`` time (without gaps; the full run also
    times it with its gaps drawn, which takes minutes), then the time until headless Chromium
    has drawn it, clustered (what govatlas opens) and flat (pyvis's own page, the fairer
    baseline, loads its script from a CDN: no use offline).
@@ -63,7 +63,7 @@ DEFAULT_MEMORY_GB = 8.0
 #: Imported by the parent before it forks, so no child spends its time limit importing.
 PRELOAD = ("pyoxigraph", "rdflib", "pyshacl", "pyshacl_turbo", "oxrdflib", "networkx", "igraph",
            "scipy.sparse", "govatlas.graph.pipeline", "govatlas.graph.validation.gaps",
-           "govatlas.graph.analysis.analyze", "govatlas.queries.runner", "govatlas.viz.network_map",
+           "govatlas.graph.analysis.analyze", "govatlas.queries.runner", "govatlas.api.pages",
            "bench.generate")
 
 

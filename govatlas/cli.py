@@ -292,13 +292,13 @@ def network_map(store: Path | None, territory: str | None, country: str | None,
                 instrument: str | None, competence: str | None, as_of: date | None,
                 size_by: str, no_gaps: bool, output: Path) -> None:
     """An interactive network map (one HTML file that opens with no network access)."""
-    from govatlas.viz.network_map import build_map
-
-    with api().reading(store) as opened:
-        path = build_map(opened, output, city=territory, country=country,
-                         instrument=instrument, competence=competence, as_of=as_of,
-                         size_by=size_by, gaps=not no_gaps)
-    click.echo(f"Map written to {path}", err=True)
+    to_stdout = str(output) == "-"
+    result = api().map(territory, country, instrument, competence, as_of, size_by,
+                       not no_gaps, output=None if to_stdout else output, store=store)
+    if to_stdout:
+        click.echo(result.html, nl=False)
+    else:
+        click.echo(f"Map written to {result.path}", err=True)
 
 
 @main.command()
@@ -306,10 +306,7 @@ def network_map(store: Path | None, territory: str | None, country: str | None,
 @click.pass_obj
 def report(store: Path | None, output: Path) -> None:
     """The atlas: a static, self-contained site (maps, matrices, gaps, analysis, sources)."""
-    from govatlas.viz.report import build_report
-
-    with api().reading(store) as opened:
-        index = build_report(opened, output)
+    index = api().report(output, store)
     click.echo(f"Atlas written to {output}/ (open {index})", err=True)
 
 

@@ -57,10 +57,10 @@ def test_a_notebook_session_on_an_on_disk_store(tmp_path: Path, dataset) -> None
 
 
 def test_a_map_is_written_to_a_file(tmp_path: Path, bundled_store) -> None:
-    from govatlas.viz.network_map import build_map
-
-    path = build_map(bundled_store, tmp_path / "lyon.html", city="Lyon")
-    assert path.stat().st_size > 10_000
+    result = govatlas.map(city="lyon", output=tmp_path / "lyon.html", store=bundled_store)
+    assert result.path.stat().st_size > 10_000 and "<html" in result.html
+    with pytest.raises(GovatlasError, match="Did you mean: Lyon"):
+        govatlas.map(city="Lyo", store=bundled_store)
 
 
 def test_a_store_path_that_does_not_exist_is_an_error_not_a_new_store(tmp_path: Path) -> None:

@@ -17,18 +17,20 @@ import random
 import re
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from govatlas.api import pages
 from govatlas.graph.analysis.projection import project
 from govatlas.graph.pipeline import load_dataset, load_ontology
 from govatlas.graph.store import GraphStore
 from govatlas.graph.validation.gaps import find_gaps, with_evidence
-from govatlas.viz.heatmap import build_heatmap, placed_matrix
-from govatlas.viz.network_map import build_map, layout, map_payload, script_json, vis_assets
-from govatlas.viz.report import build_report
+from govatlas.graph.views.atlas import placed_matrix
+from govatlas.graph.views.network import map_data
+from govatlas.viz.network_map import layout, map_payload, script_json, vis_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -155,6 +157,16 @@ def record_timing(name: str, value: Any) -> None:
     target.write_text(json.dumps(data, indent=2, sort_keys=True))
 
 
+def build_map(store: GraphStore, output: Path, **options: Any) -> Path:
+    """Write a map through the use case, as the CLI does."""
+    return pages.map(output=output, store=store, **options).path
+
+
+def build_heatmap(store: GraphStore, output: Path, territories: list[str] | None = None) -> Path:
+    pages.heatmap(territories, output=output, store=store)
+    return output
+
+
 # --- data ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -278,8 +290,7 @@ def test_layout_puts_national_above_local_and_keeps_countries_in_columns(bundled
 
 @pytest.mark.parametrize("measure", ["degree", "betweenness", "pagerank"])
 def test_node_size_follows_the_chosen_centrality(bundled_store, measure):
-    graph = project(bundled_store, territory="Lyon")
-    payload = map_payload(graph, size_by=measure)
+    payload = map_payload(map_data(bundled_store, city="Lyon", size_by=measure, gaps=False))
     sizes = {node["id"]: node["size"] for node in payload["nodes"]}
     measures = {node["id"]: node["measure"] for node in payload["nodes"]}
     top = max(measures, key=measures.get)
@@ -301,6 +312,42 @@ def test_hostile_labels_are_escaped_in_the_html(hostile_store, tmp_path):
         assert "<b onmouseover" not in text
     rest = page.replace(vis_assets()[0], "")  # the library's own code mentions "<script"
     assert rest.lower().count("<script") == rest.lower().count("</script>") == 3
+
+
+def test_renderers_read_no_store():
+    """viz/ draws values: it imports no store and runs no query or shape."""
+    for path in (ROOT / "viz").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for forbidden in ("graph.store", ".select(", "find_gaps", "project(", "GraphStore"):
+            assert forbidden not in text, f"{path.name} uses {forbidden}"
+
+
+def test_map_as_of_draws_the_gaps_of_that_day(bundled_store):
+    """A fiscal gap of Lyon Metropolis closed after 2010 is on the 2010 map, not on today's;
+    and the 2010 map has no gap about a link that did not exist yet."""
+    def fiscal(data):
+        return {f.message for f in data.findings if f.gap == "fiscal"
+                and f.actor == ACTOR + "fr-lyon-metropolis"}
+
+    then = map_data(bundled_store, city="Lyon", as_of=date(2010, 6, 1))
+    today = map_data(bundled_store, city="Lyon")
+    assert fiscal(then) - fiscal(today), "a gap of 2010 that later closed"
+    day = date(2010, 6, 1)
+    stood = project(bundled_store, as_of=day, territory="Lyon")
+    assert then.subtitle.startswith(f"{stood.number_of_nodes()} actors, "
+                                    f"{stood.number_of_edges()} links")
+    assert map_payload(then)["timeline"]["start"] == "2010-06-01"  # the slider starts there
+    fixed = map_data(bundled_store, city="Lyon", as_of=day, slider=False, gaps=False)
+    assert set(fixed.graph) == set(stood) and fixed.graph.number_of_edges() \
+        == stood.number_of_edges()
+
+
+def test_map_gaps_stay_in_the_map_s_territory(bundled_store):
+    data = map_data(bundled_store, city="Vienna")
+    assert data.findings
+    assert all(f.territory in ("", "Vienna") for f in data.findings)
+    everywhere = map_data(bundled_store, country="AT")
+    assert all(f.country in ("", "AT") for f in everywhere.findings)
 
 
 # --- in the browser: the map -------------------------------------------------------------------
@@ -418,6 +465,108 @@ def test_gaps_are_dashed_missing_edges_with_their_message(visit, vienna_map, fin
     browser_visit.offline_and_clean()
 
 
+@pytest.fixture(scope="module")
+def france_map(bundled_store: GraphStore, findings: list,
+               tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_map(bundled_store, tmp_path_factory.mktemp("fr") / "fr.html", country="FR",
+                     findings=findings)
+
+
+CTAIR_CONTRACTS = """govatlasMap.data.edges.filter(e => govatlasMap.edgeOn[e.id]
+    && e.type === 'contracts-with' && e.instrument.endsWith('/fr-ctair'))
+    .map(e => govatlasMap.edges.get(e.id))"""
+
+
+def test_time_slider_moves_the_ctair_contracts(visit, france_map):
+    browser_visit = visit()
+    page = browser_visit.open(france_map)
+    wait_drawn(page)
+    steps = page.evaluate("govatlasMap.data.timeline.steps")
+    assert "2019-07-01" in steps and "2021-07-01" in steps
+    page.evaluate("govatlasMap.setDay('2019-07-01')")
+    assert page.evaluate(f"({CTAIR_CONTRACTS}).length") == 0
+    assert "2019" in page.locator("#time-label").inner_text()
+    page.evaluate("govatlasMap.setDay('2021-07-01')")
+    shown = page.evaluate(f"({CTAIR_CONTRACTS}).map(e => [e.id, e.width])")
+    assert len(shown) == 11
+    appeared = set(page.evaluate("govatlasMap.timeChanges.appeared"))
+    assert {edge_id for edge_id, _width in shown} <= appeared  # the change is highlighted
+    assert all(width > 3 for _id, width in shown)
+    assert "+" in page.locator("#time-changes").inner_text()
+    # dragging the slider itself does the same
+    index = steps.index("2019-07-01")
+    page.locator("#time").fill(str(index))
+    assert page.evaluate(f"({CTAIR_CONTRACTS}).length") == 0
+    shoot(page, "map-france-2019")
+    page.evaluate("govatlasMap.setDay(null)")
+    assert page.evaluate(f"({CTAIR_CONTRACTS}).length") == 11
+    browser_visit.offline_and_clean()
+
+
+def test_search_matches_part_of_a_name_or_acronym(visit, france_map):
+    browser_visit = visit()
+    page = browser_visit.open(france_map)
+    wait_drawn(page)
+    page.locator("#search").fill("Dia")
+    found = page.locator("#search-results button").all_inner_texts()
+    assert any("(diair)" in text.casefold() for text in found), found  # the acronym shown
+    index = next(i for i, text in enumerate(found) if "(diair)" in text.casefold())
+    page.locator("#search-results button").nth(index).click()
+    assert page.evaluate("govatlasMap.network.getSelectedNodes()") == [ACTOR + "fr-diair"]
+    assert "Diair" in page.locator("#details").inner_text()
+    page.locator("#search").fill("ntegration of ref")  # the middle of a name
+    assert page.locator("#search-results button").count() >= 1
+    browser_visit.offline_and_clean()
+
+
+def test_the_address_keeps_the_view(visit, france_map):
+    browser_visit = visit()
+    page = browser_visit.open(france_map)
+    wait_drawn(page)
+    page.locator("#filter-level input[value='local']").uncheck()
+    page.evaluate("govatlasMap.setDay('2020-07-01')")
+    page.evaluate(f"govatlasMap.focusNode('{ACTOR}fr-diair')")
+    page.evaluate("govatlasMap.network.moveTo({scale: 0.8, position: {x: 120, y: 40}}); "
+                  "govatlasMap.saveState()")
+    url = page.url
+    visible_before = sorted(page.evaluate("govatlasMap.visibleNodeIds()"))
+    assert "off-level=local" in url and "date=2020-07-01" in url and "select=" in url
+    again = visit().page
+    again.goto(url)  # a new page opened at the shared address
+    wait_drawn(again)
+    assert sorted(again.evaluate("govatlasMap.visibleNodeIds()")) == visible_before
+    assert not again.locator("#filter-level input[value='local']").is_checked()
+    assert again.evaluate("govatlasMap.network.getSelectedNodes()") == [ACTOR + "fr-diair"]
+    assert abs(again.evaluate("govatlasMap.network.getScale()") - 0.8) < 1e-3
+    assert "2020" in again.locator("#time-label").inner_text()
+    browser_visit.offline_and_clean()
+
+
+def test_export_png_svg_and_json(visit, vienna_map):
+    browser_visit = visit()
+    page = browser_visit.open(vienna_map)
+    wait_drawn(page)
+    with page.expect_download() as download:
+        page.locator("#export-png").click()
+    png = Path(download.value.path()).read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    svg = page.evaluate("govatlasMap.exportSvg()")
+    assert svg.startswith("<svg") and svg.count("<circle") == visible(page)
+    graph = json.loads(page.evaluate("govatlasMap.exportJson()"))
+    assert len(graph["nodes"]) == visible(page)
+    browser_visit.offline_and_clean()
+
+
+def test_tooltip_goes_with_its_node(visit, vienna_map, bundled_store):
+    browser_visit = visit()
+    page = browser_visit.open(vienna_map)
+    wait_drawn(page)
+    hover(page, ACTOR + "at-national-government")
+    page.locator("#filter-level input[value='national']").uncheck()
+    assert not page.locator("div.vis-tooltip").is_visible()
+    browser_visit.offline_and_clean()
+
+
 def dom_point(page: Any, node_id: str) -> dict[str, float]:
     """Where a node (or cluster) is drawn, in page coordinates."""
     return page.evaluate("""id => { const n = govatlasMap.network;
@@ -512,7 +661,7 @@ def test_hostile_heatmap_shows_text(visit, hostile_store, tmp_path):
 @pytest.fixture(scope="session")
 def report(bundled_store, findings, tmp_path_factory) -> Path:
     start = time.perf_counter()
-    index = build_report(bundled_store, tmp_path_factory.mktemp("report"), findings=findings)
+    index = pages.report(tmp_path_factory.mktemp("report"), bundled_store, findings=findings)
     record_timing("build_report (s, gaps given)", round(time.perf_counter() - start, 2))
     return index
 
@@ -545,7 +694,8 @@ def test_report_pages_open_offline_and_link_to_each_other(visit, report: Path):
     assert page.url.endswith("/territory/vienna.html")
     frame = page.frame_locator("iframe.map")
     assert frame.locator("#network canvas").count() == 1
-    inner = next(f for f in page.frames if f.url.endswith("maps/territory-vienna.html"))
+    inner = next(f for f in page.frames
+                 if f.url.split("#")[0].endswith("maps/territory-vienna.html"))
     inner.wait_for_function("window.govatlasMap && window.govatlasMap.drawnAt !== null")
     assert inner.evaluate("govatlasMap.nodes.length") == 13
     assert page.locator("#classification").count() == 1
@@ -566,12 +716,37 @@ def test_report_pages_open_offline_and_link_to_each_other(visit, report: Path):
     browser_visit.offline_and_clean()
 
 
-def test_report_shows_the_classification_or_says_it_is_not_available(report: Path):
+def test_report_shows_the_classification_with_rounded_scores(report: Path):
     text = (report.parent / "territory" / "vienna.html").read_text(encoding="utf-8")
-    section = re.search(r"<div[^>]*id='classification'[^>]*data-available='(\w+)'", text)
-    assert section is not None
-    if section[1] == "false":
-        assert "Analysis not available" in text
+    section = re.search(r"""<div[^>]*id=["']classification["'][^>]*data-available=["'](\w+)""",
+                        text)
+    assert section is not None and section[1] == "true"
+    scores = re.search(r"<h3>Scores</h3>(.*?)</table>", text, re.S)
+    assert scores is not None
+    numbers = re.findall(r"<td>([0-9.]+)</td>", scores[1])
+    assert numbers and all(re.fullmatch(r"\d\.\d\d", n) for n in numbers), numbers
+    assert "_" not in re.sub(r"<[^>]+>", "", text.split("<summary>", 1)[1].split("</details>")[0])
+
+
+def test_gap_page_defines_the_eight_gaps_and_groups_cases(visit, report: Path):
+    browser_visit = visit(1400, 1000)
+    page = browser_visit.open(report.parent / "gaps.html")
+    assert page.locator("section.gap-type").count() == 8
+    assert page.locator("blockquote.definition").count() == 8
+    fiscal = page.locator("section#fiscal")
+    assert "delivery" in fiscal.inner_text().lower() or fiscal.locator("details").count() > 0
+    cases = page.locator("details.case").count()
+    findings = page.locator("details.case .gap").count()
+    assert 0 < cases < findings  # grouped, not one line per finding
+    page.locator(".stats a[href='#fiscal']").click()
+    assert page.url.endswith("#fiscal")
+    page.locator("#gap-filter").select_option("fiscal")
+    assert page.locator("section.gap-type:visible").count() == 1
+    page.locator("#place-filter").fill("vienna")
+    shown = page.locator("section#fiscal details.case:visible")
+    assert shown.count() >= 1 and all("vienna" in t.lower() for t in shown.all_inner_texts())
+    shoot(page, "gaps", readme="gaps.png")
+    browser_visit.offline_and_clean()
 
 
 # --- screenshots for the README and the large map ---------------------------------------------

@@ -23,24 +23,15 @@ import re
 from collections import defaultdict
 from datetime import date
 from functools import cache
-from pathlib import Path
 
-from govatlas.graph.store import GraphStore
-from govatlas.graph.views.matrix import (
-    ALWAYS_SHOWN_LEVELS,
-    Allocation,
-    Cell,
-    CompetenceMatrix,
-    competence_matrix,
-)
+from govatlas.graph.views.matrix import Allocation, Cell, CompetenceMatrix
 from govatlas.ontology import ontology_files
 from govatlas.ontology.vocabulary import vocabulary
 
 from .matrix import cell_html
-from .network_map import page_shell
+from .templating import Markup, asset, render
 
-__all__ = ["HEATMAP_CSS", "LEVEL_COLOURS", "build_heatmap", "competence_order",
-           "heatmap_table", "mc2cm_table", "placed_matrix", "qualifier_kinds", "sub_matrix"]
+__all__ = ["LEVEL_COLOURS", "competence_order", "heatmap_page", "heatmap_table", "mc2cm_table"]
 
 #: Level -> colour, from the widest level (dark violet) to the narrowest (brown): ordered hues
 #: a reader can name ("blue is national, green regional, orange local").
@@ -54,95 +45,6 @@ LEVEL_COLOURS: dict[str, str] = {
     "neighbourhood": "#8d6e63",
 }
 MARKS = {"shared": "S", "delegated": "D"}
-
-HEATMAP_CSS = """
-.heatmap { border-collapse: collapse; font: 12.5px/1.3 system-ui, sans-serif; }
-.heatmap th, .heatmap td { border: 1px solid #fff; padding: 0; }
-.heatmap thead th { background: #fff; color: #333; font-weight: 600; vertical-align: bottom; }
-.heatmap th.group { border-bottom: 2px solid #90a4ae; border-left: 1px solid #90a4ae;
-                    font-size: 11.5px; padding: 2px 3px; text-align: left; }
-.heatmap th.group > div { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
-.heatmap th.rot { height: 150px; width: 28px; }
-.heatmap th.rot > div { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap;
-                        padding: 4px 0; margin: 0 auto; max-height: 146px; overflow: hidden;
-                        text-overflow: ellipsis; }
-.heatmap tbody th { text-align: right; padding: 0 8px; white-space: nowrap; font-weight: 600;
-                    background: #fafafa; }
-.heatmap tbody th .cc { color: #888; font-weight: normal; margin-left: 4px; }
-.heatmap td { width: 28px; height: 28px; background: #f2f2f2; position: relative;
-              text-align: center; color: #fff; font-weight: 700; }
-.heatmap td.full { cursor: help; }
-.heatmap td.full:hover, .heatmap td.full:focus { outline: 2px solid #000; z-index: 3; }
-.heatmap td .mark { text-shadow: 0 0 2px #000, 0 0 2px #000; font-size: 12px; }
-.heatmap td .tip { display: none; position: absolute; left: 30px; top: 0; z-index: 5;
-                   width: 340px; background: #fffef6; color: #222; border: 1px solid #888;
-                   box-shadow: 0 2px 6px rgba(0,0,0,.2); padding: 6px 8px; text-align: left;
-                   font-weight: normal; font-size: 12px; }
-.heatmap td.right .tip { left: auto; right: 30px; }
-.heatmap td:hover .tip, .heatmap td:focus .tip { display: block; }
-.heatmap .tip b { display: block; margin-bottom: 2px; }
-.heatmap .tip ul { margin: 2px 0; padding-left: 16px; }
-.heatmap .tip .src { color: #666; }
-.heatmap-legend { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 8px 0 12px;
-                  font: 13px system-ui, sans-serif; align-items: center; }
-.heatmap-legend .sw { display: inline-block; width: 16px; height: 16px; vertical-align: middle;
-                      margin-right: 4px; border-radius: 2px; }
-.heatmap-wrap { overflow-x: auto; padding-bottom: 200px; }
-table.mc2cm { border-collapse: collapse; font: 13px/1.35 system-ui, sans-serif; }
-table.mc2cm td, table.mc2cm th { border: 1px solid #bbb; padding: 4px 6px; vertical-align: top;
-                                 text-align: left; }
-table.mc2cm ul { margin: 0; padding-left: 1.1em; }
-table.mc2cm .holder { font-style: italic; color: #444; }
-table.mc2cm .lv { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
-                  margin-right: 4px; }
-"""
-
-KINDS_QUERY = """
-SELECT ?a ?kind WHERE { ?a a ga:CompetenceAllocation ; ga:qualifierKind ?k .
-                        ?k skos:notation ?kind }
-"""
-
-
-PLACED_QUERY = """
-SELECT DISTINCT ?a ?territory WHERE {
-  ?a a ga:CompetenceAllocation ; ga:holder ?holder .
-  { ?a ga:territory/rdfs:label ?territory }
-  UNION
-  { FILTER NOT EXISTS { ?a ga:territory ?any } ?holder ga:territory/rdfs:label ?territory }
-}
-"""
-
-
-def placed_matrix(store: GraphStore, territories: list[str] | None = None,
-                  as_of: date | None = None) -> CompetenceMatrix:
-    """:func:`~govatlas.graph.views.matrix.competence_matrix`, keeping only the (allocation,
-    territory) pairs the graph states: the allocation's own territory or, failing that, its
-    holder's. An allocation with neither has no row (the matrix query would otherwise pair it
-    with every label in the store)."""
-    placed = {(row["a"].value, row["territory"].value) for row in store.select(PLACED_QUERY)}
-    return competence_matrix(store, territories, as_of=as_of,
-                             keep=lambda a: (a.iri, a.territory) in placed)
-
-
-def sub_matrix(matrix: CompetenceMatrix, territories: list[str]) -> CompetenceMatrix:
-    """The rows of ``territories`` (case-insensitive) of an already built matrix, with the
-    levels they use plus national, regional and local: building the matrix once and cutting
-    it is what keeps a report of seventy pages fast."""
-    wanted = {name.casefold() for name in territories}
-    rows = {name: cells for name, cells in matrix.rows.items() if name.casefold() in wanted}
-    used = {code for cells in rows.values() for code, cell in cells.items() if cell.holders}
-    levels = [(code, label) for code, label in matrix.levels
-              if code in used or code in ALWAYS_SHOWN_LEVELS]
-    return CompetenceMatrix(levels=levels, rows=rows,
-                            countries={name: matrix.countries.get(name, "") for name in rows})
-
-
-def qualifier_kinds(store: GraphStore) -> dict[str, set[str]]:
-    """Allocation IRI -> its qualifier kinds (``shared``, ``delegated``, ...)."""
-    kinds: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(KINDS_QUERY):
-        kinds[row["a"].value].add(row["kind"].value)
-    return dict(kinds)
 
 
 @cache
@@ -305,28 +207,10 @@ def mc2cm_table(matrix: CompetenceMatrix) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def build_heatmap(store: GraphStore, output: Path | str, territories: list[str] | None = None,
-                  as_of: date | None = None) -> Path:
-    """Write the competence heatmap of ``territories`` (default: all) as it stood ``as_of``
-    (default: today, as ``govatlas matrix``) to ``output``, a self-contained HTML page.
-
-    Returns
-    -------
-    Path
-        ``output``.
-    """
-    matrix = placed_matrix(store, territories, as_of)
-    day = (as_of or date.today()).isoformat()
-    what = ", ".join(territories) if territories else "all territories"
-    body = (f"<h1>Distribution of competences</h1><p class='sub'>{html.escape(what)}, as of "
-            f"{html.escape(day)}: each cell is the level of government that holds the "
-            "competence in that territory. Hover a cell for the holders, the source's words, "
-            "the qualifier and the source lines.</p>"
-            + heatmap_table(matrix, qualifier_kinds(store)))
-    head = ("<style>body{font-family:system-ui,sans-serif;margin:16px;color:#222}"
-            "h1{font-size:20px;margin:0 0 4px}.sub{color:#555;margin:0 0 8px}"
-            f"{HEATMAP_CSS}</style>")
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page_shell("Distribution of competences", body, head), encoding="utf-8")
-    return target
+def heatmap_page(matrix: CompetenceMatrix, kinds: dict[str, set[str]], what: str,
+                 day: date) -> str:
+    """The heatmap of ``matrix`` as a self-contained page; ``what`` names the territories
+    shown and ``day`` the date the matrix stands for."""
+    return render("heatmap-page.html", title="Distribution of competences", what=what,
+                  day=day.isoformat(), css=Markup(asset("heatmap.css")),
+                  table=Markup(heatmap_table(matrix, kinds)))

@@ -10,7 +10,11 @@ Python so the picture is the same each time and in every browser; physics stays 
 The page opens from a file with no network access: the vis-network JavaScript and CSS that
 pyvis ships are inlined (pyvis's own ``cdn_resources="in_line"`` template still loads
 Bootstrap from a CDN, so the page template is ours), or, for a report folder, referenced by a
-relative path (:func:`build_map`'s ``assets_href``) so that a hundred maps share one copy.
+relative path (:func:`render_map`'s ``assets_href``) so that a hundred maps share one copy.
+The page skeleton is ``templates/map.html``; its script and stylesheet are ``assets/``.
+
+This module draws values: what a map shows is gathered by
+:func:`govatlas.graph.views.network.map_data`, and nothing here reads the store.
 
 Everything that comes from data (labels, messages, sources) reaches the page in one JSON block
 whose ``<``, ``>`` and ``&`` are escaped as ``\\u003c`` etc. (so no ``</script>`` can close it),
@@ -20,41 +24,35 @@ and the page script builds every tooltip and list from it with ``textContent``, 
 
 from __future__ import annotations
 
-import html
 import json
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from govatlas.graph.analysis.projection import link_families, project
-from govatlas.graph.store import GraphStore
-from govatlas.graph.validation.gaps import Finding, find_gaps, with_evidence
+from govatlas.graph.analysis.projection import link_families
+from govatlas.graph.validation.gaps import Finding
+from govatlas.graph.views.network import MapData
 from govatlas.ontology.namespaces import ACTOR
 from govatlas.ontology.vocabulary import vocabulary
 
+from .templating import Markup, asset, render
+
 __all__ = [
     "FAMILY_COLOURS",
-    "SIZE_MEASURES",
     "TYPE_STYLES",
-    "build_map",
     "layout",
+    "map_page",
     "map_payload",
-    "page_shell",
     "render_map",
     "script_json",
     "vis_assets",
 ]
-
-#: Node size follows one of these measures (graph/centrality.py defines them).
-SIZE_MEASURES = ("degree", "betweenness", "pagerank")
 
 #: Above this many actors the map starts clustered: drawing every label of thousands of
 #: actors at once is both slow and unreadable (see the report of the 5,000-actor timing).
@@ -110,9 +108,6 @@ ASPECT = 1.3
 LABEL_CHARS = 40
 NO_LEVEL_RANK = 9
 
-ASSETS = Path(__file__).resolve().parent / "assets"
-
-
 # --- offline assets -------------------------------------------------------------------------
 
 @cache
@@ -146,42 +141,7 @@ def script_json(value: Any) -> str:
     return text
 
 
-#: No network at all: nothing may be fetched (connect, img, font, media, frame); styles and
-#: scripts are inline or, in a report, relative files.
-CSP = ("default-src 'none'; script-src 'self' file: 'unsafe-inline'; "
-       "style-src 'self' file: 'unsafe-inline'; "
-       "img-src 'self' file: data:; frame-src 'self' file:; base-uri 'none'; form-action 'none'")
-
-
-def page_shell(title: str, body: str, head: str = "", *, lang: str = "en") -> str:
-    """A complete HTML page around ``body`` (already escaped markup) with the offline CSP."""
-    return ("<!doctype html>\n"
-            f"<html lang='{lang}'><head><meta charset='utf-8'>"
-            f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{html.escape(title)}</title>{head}</head>"
-            f"<body>{body}</body></html>\n")
-
-
 # --- data -----------------------------------------------------------------------------------
-
-SOURCES_QUERY = """
-SELECT ?x ?source ?locator WHERE {
-  { ?x a ga:Actor } UNION { ?x a ga:CoordinationLink }
-  ?x prov:qualifiedDerivation ?d . ?d prov:entity/dcterms:identifier ?source ; ga:locator ?locator
-}
-"""
-
-
-def _sources(store: GraphStore) -> dict[str, list[str]]:
-    """Actor or link IRI -> ``file lines L`` for every source that states it."""
-    found: dict[str, list[str]] = defaultdict(list)
-    for row in store.select(SOURCES_QUERY):
-        line = f"{row['source'].value} lines {row['locator'].value}"
-        if line not in found[row["x"].value]:
-            found[row["x"].value].append(line)
-    return {key: sorted(lines) for key, lines in found.items()}
-
 
 def _label(list_name: str, code: str | None) -> str:
     if not code:
@@ -192,29 +152,6 @@ def _label(list_name: str, code: str | None) -> str:
 
 def _short(label: str, limit: int = LABEL_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
-def _matches(value: str | None, wanted: str) -> bool:
-    """Whether an IRI, its last segment or a label equals ``wanted`` (case-insensitively)."""
-    if not value:
-        return False
-    wanted = wanted.casefold()
-    return value.casefold() == wanted or re.split(r"[/#]", value)[-1].casefold() == wanted
-
-
-def sizes(graph: nx.MultiDiGraph, measure: str) -> dict[Hashable, float]:
-    """The centrality ``measure`` of every actor (links counted once per coordination link)."""
-    if measure not in SIZE_MEASURES:
-        raise ValueError(f"size_by must be one of {', '.join(SIZE_MEASURES)}, not {measure!r}")
-    if measure == "degree" or graph.number_of_edges() == 0:
-        return {node: float(graph.degree(node)) for node in graph}
-    from govatlas.graph.analysis import centrality
-
-    if measure == "betweenness":
-        n = graph.number_of_nodes()
-        return dict(centrality.betweenness(
-            graph, k=centrality.DEFAULT_K if n > centrality.EXACT_LIMIT else None))
-    return dict(centrality.pagerank(graph))
 
 
 # --- layout ---------------------------------------------------------------------------------
@@ -240,10 +177,15 @@ class Column:
     right: float
 
 
-def _group_key(graph: nx.MultiDiGraph) -> tuple[str, dict[Hashable, str]]:
+def _group_key(graph: nx.MultiDiGraph,
+               territory: str | None = None) -> tuple[str, dict[Hashable, str]]:
     """How to split the actors into columns: by country when there are several, else by
     territory when there are several, else one column. Columns keep each country's national
-    actors above its own cities, so vertical links stay short."""
+    actors above its own cities, so vertical links stay short. A territory's own map is one
+    column: its national actors are placed in several territories, and a column named after
+    another of them (Paris's government under "Lyon") would mislead."""
+    if territory:
+        return "all", dict.fromkeys(graph, territory)
     countries = {data.get("country") or "(no country)" for _, data in graph.nodes(data=True)}
     if len(countries) > 1:
         return "country", {node: data.get("country") or "(no country)" for node, data in
@@ -289,8 +231,11 @@ def _rows_for_aspect(sizes_of: dict[str, list[int]], aspect: float) -> dict[str,
     return best[1] if best else {}
 
 
-def layout(graph: nx.MultiDiGraph) -> tuple[dict[Hashable, tuple[float, float]], list[Band],
-                                            list[Column], dict[Hashable, str]]:
+Positions = dict[Hashable, tuple[float, float]]
+
+
+def layout(graph: nx.MultiDiGraph, territory: str | None = None,
+           ) -> tuple[Positions, list[Band], list[Column], dict[Hashable, str]]:
     """Positions by level: y from the level rank, x spread within a level, one column a group.
 
     Within a column a level's actors fill rows of ``per_row`` (odd rows shifted by half a step
@@ -298,9 +243,10 @@ def layout(graph: nx.MultiDiGraph) -> tuple[dict[Hashable, tuple[float, float]],
     (each actor moves towards the mean x of its neighbours in the levels above, then below),
     which shortens the vertical links a reader follows.
 
-    Returns positions, the level bands, the columns and each actor's column key.
+    ``territory`` names the map's territory (one column). Returns positions, the level
+    bands, the columns and each actor's column key.
     """
-    _kind, group_of = _group_key(graph)
+    _kind, group_of = _group_key(graph, territory)
     vocab = vocabulary()
     type_order = {code: index for index, code in enumerate(TYPE_STYLES)}
     groups = sorted(set(group_of.values()), key=lambda key: (
@@ -393,31 +339,46 @@ def _gap_actors(finding: Finding, graph: nx.MultiDiGraph,
     return None, None, set(by_instrument.get(finding.focus, set()))
 
 
-def map_payload(graph: nx.MultiDiGraph, *, findings: Iterable[Finding] = (),
-                sources: dict[str, list[str]] | None = None, size_by: str = "degree",
-                cluster_threshold: int = DEFAULT_CLUSTER_THRESHOLD, title: str = "",
-                subtitle: str = "") -> dict[str, Any]:
+def map_payload(view: MapData, *,
+                cluster_threshold: int = DEFAULT_CLUSTER_THRESHOLD) -> dict[str, Any]:
     """Everything the page needs, as plain JSON-ready data (also what tests inspect).
 
-    ``findings`` are gaps (from :func:`~govatlas.graph.validation.find_gaps`): one naming two
-    actors of the map becomes a dashed red edge between them (all gaps of a pair share one
-    edge, their messages listed on hover); one naming a single actor, or an instrument whose
-    actors are on the map, highlights those actors with a red border.
+    ``view.findings`` are gaps: one naming two actors of the map becomes a dashed red edge
+    between them (all gaps of a pair share one edge, their messages listed on hover); one
+    naming a single actor, or an instrument whose actors are on the map, highlights those
+    actors with a red border. Above ``cluster_threshold`` actors the map opens clustered.
     """
+    graph, size_by = view.graph, view.size_by
+    title, subtitle = view.title, view.subtitle
     vocab = vocabulary()
-    sources = sources or {}
-    positions, bands, columns, group_of = layout(graph)
-    measure = sizes(graph, size_by)
+    sources = view.sources
+    positions, bands, columns, group_of = layout(graph, view.scope.get("city"))
+    measure = view.measure or {node: float(graph.degree(node)) for node in graph}
     top = max(measure.values(), default=0.0) or 1.0
     families = link_families()
+
+    def gap_text(finding: Finding) -> str:
+        return f"{finding.gap} gap: {finding.message}"
 
     gap_edges: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     node_gaps: dict[str, list[Finding]] = defaultdict(list)
     by_instrument: dict[str, set[str]] = defaultdict(set)
-    for source, target, data in graph.edges(data=True):
-        if data.get("instrument"):
-            by_instrument[data["instrument"]].update((source, target))
-    for finding in findings:
+    for source, target, attributes in graph.edges(data=True):
+        if attributes.get("instrument"):
+            by_instrument[attributes["instrument"]].update((source, target))
+    # every gap of the start and of each step of the time slider, with the steps it is in
+    findings: dict[tuple, Finding] = {}
+    start: set[tuple] = set()
+    steps_of: dict[tuple, list[str]] = defaultdict(list)
+    for finding in view.findings:
+        findings.setdefault(finding.key(), finding)
+        start.add(finding.key())
+    timeline = view.timeline
+    for step, items in (timeline.gaps.items() if timeline else ()):
+        for finding in items:
+            findings.setdefault(finding.key(), finding)
+            steps_of[finding.key()].append(step)
+    for finding in findings.values():
         if not finding.gap:
             continue
         first, second, highlighted = _gap_actors(finding, graph, by_instrument)
@@ -429,8 +390,15 @@ def map_payload(graph: nx.MultiDiGraph, *, findings: Iterable[Finding] = (),
         for node in highlighted:
             node_gaps[node].append(finding)
 
-    def gap_text(finding: Finding) -> str:
-        return f"{finding.gap} gap: {finding.message}"
+    def gap_times(found: list[Finding]) -> dict[str, Any]:
+        """Which of ``found`` are in the start state and in each step (parallel lists)."""
+        texts = list(dict.fromkeys(gap_text(f) for f in found))
+        now = {gap_text(f) for f in found if f.key() in start}
+        steps: dict[str, set[str]] = defaultdict(set)
+        for f in found:
+            steps[gap_text(f)].update(steps_of.get(f.key(), []))
+        return {"texts": texts, "now": [text in now for text in texts],
+                "steps": [sorted(steps[text]) for text in texts]}
 
     links_of: dict[Hashable, list[str]] = defaultdict(list)
     edges: list[dict[str, Any]] = []
@@ -458,16 +426,19 @@ def map_payload(graph: nx.MultiDiGraph, *, findings: Iterable[Finding] = (),
             "instrument": data.get("instrument") or "", "instrumentLabel": instrument,
             "period": period, "status": data.get("status") or "",
             "sources": sources.get(str(key), []),
+            "validFrom": data.get("valid_from") or "", "validUntil": data.get("valid_until") or "",
             "text": f"{source_label} {type_label.lower()} {target_label}",
             "parallel": pair_count[pair] - 1,
             "sameRow": positions[source][1] == positions[target][1],
         })
     for index, ((first, second), found) in enumerate(sorted(gap_edges.items())):
+        times = gap_times(found)
         edges.append({
             "id": f"gap:{index}", "from": str(first), "to": str(second), "kind": "gap",
             "type": "gap", "typeLabel": "missing link (gap)", "family": "gap",
             "color": GAP_COLOUR, "gaps": sorted({f.gap or "" for f in found}),
-            "messages": list(dict.fromkeys(gap_text(f) for f in found)),
+            "messages": times["texts"], "messageNow": times["now"],
+            "messageSteps": times["steps"],
             "evidence": list(dict.fromkeys(line for f in found for line in f.evidence)),
             "text": (f"Missing: {graph.nodes[first].get('label')} – "
                      f"{graph.nodes[second].get('label')}"),
@@ -479,9 +450,12 @@ def map_payload(graph: nx.MultiDiGraph, *, findings: Iterable[Finding] = (),
         shape, colour = TYPE_STYLES.get(node_type, DEFAULT_STYLE)
         label = data.get("label") or str(node)
         value = measure.get(node, 0.0)
-        found = node_gaps.get(node, [])
+        times = gap_times(node_gaps.get(node, []))
+        names = [name for name in view.names.get(str(node), []) if name != label]
         nodes.append({
-            "id": str(node), "label": _short(label), "full": label,
+            "id": str(node), "label": _short(label), "full": label, "names": names,
+            "acronym": next((n for n in names if " " not in n and len(n) <= 12), ""),
+            "validFrom": data.get("valid_from") or "", "validUntil": data.get("valid_until") or "",
             "x": positions[node][0], "y": positions[node][1],
             "level": data.get("level") or "none",
             "levelLabels": [_label("level", code) for code in data.get("levels") or []],
@@ -494,7 +468,7 @@ def map_payload(graph: nx.MultiDiGraph, *, findings: Iterable[Finding] = (),
             "competences": list(data.get("competences") or []),
             "competenceLabels": [_label("competence", c) for c in data.get("competences") or []],
             "links": links_of.get(node, []), "sources": sources.get(str(node), []),
-            "gaps": list(dict.fromkeys(gap_text(f) for f in found)),
+            "gaps": times["texts"], "gapNow": times["now"], "gapSteps": times["steps"],
         })
     nodes.sort(key=lambda n: n["id"])
 
@@ -537,191 +511,36 @@ def map_payload(graph: nx.MultiDiGraph, *, findings: Iterable[Finding] = (),
         "competences": [{"code": code, "label": _label("competence", code), "count": n}
                         for code, n in sorted(competences.items(),
                                               key=lambda i: _label("competence", i[0]))],
-        "gapCount": sum(1 for e in edges if e["kind"] == "gap"),
-        "highlightedCount": sum(1 for n in nodes if n["gaps"]),
+        "gapCount": sum(1 for e in edges if e["kind"] == "gap" and any(e["messageNow"])),
+        "highlightedCount": sum(1 for n in nodes if any(n["gapNow"])),
+        "timeline": {"steps": timeline.steps if timeline else [],
+                     "start": view.as_of.isoformat() if view.as_of else "",
+                     "gapsFollow": bool(timeline and timeline.gaps_follow)},
+        "plannedLeftOut": "planned, expected and recommended links are not drawn",
         "nodes": nodes, "edges": edges,
         "vocabularyLevels": {code: c.label for code, c in vocab.lists["level"].by_code.items()},
     }
 
 
+
+
 # --- the page -------------------------------------------------------------------------------
-
-def _legend(payload: dict[str, Any]) -> str:
-    """The legend as static, escaped HTML: shapes and colours of types, colours of families."""
-    rows = []
-    for item in payload["types"]:
-        rows.append(f"<li>{_swatch(item['shape'], item['color'])}"
-                    f"{html.escape(item['label'])} <span class='n'>{item['count']}</span></li>")
-    families = []
-    present = {e["family"] for e in payload["edges"]}
-    for item in payload["families"]:
-        if item["code"] in present:
-            families.append(
-                f"<li><svg width='28' height='10' aria-hidden='true'><line x1='0' y1='5' "
-                f"x2='28' y2='5' stroke='{item['color']}' stroke-width='3'/></svg>"
-                f"{html.escape(item['code'])}</li>")
-    families.append(
-        f"<li><svg width='28' height='10' aria-hidden='true'><line x1='0' y1='5' x2='28' y2='5'"
-        f" stroke='{GAP_COLOUR}' stroke-width='2.5' stroke-dasharray='5,3'/></svg>"
-        "missing link (gap)</li>"
-        f"<li>{_swatch('dot', '#ffffff', GAP_COLOUR)}actor with a gap</li>")
-    return ("<div id='legend' class='panel'><h2>Legend</h2><h3>Actor types</h3>"
-            f"<ul class='legend'>{''.join(rows)}</ul><h3>Links</h3>"
-            f"<ul class='legend'>{''.join(families)}</ul>"
-            f"<p class='hint'>Node size: {html.escape(payload['sizeBy'])}.</p></div>")
-
-
-def _swatch(shape: str, colour: str, border: str = "#333") -> str:
-    body = {
-        "dot": "<circle cx='8' cy='8' r='6'/>",
-        "square": "<rect x='2' y='2' width='12' height='12'/>",
-        "diamond": "<polygon points='8,1 15,8 8,15 1,8'/>",
-        "triangle": "<polygon points='8,1 15,14 1,14'/>",
-        "triangleDown": "<polygon points='1,2 15,2 8,15'/>",
-        "star": "<polygon points='8,1 10,6 15,6 11,9.5 12.5,15 8,11.5 3.5,15 5,9.5 1,6 6,6'/>",
-        "hexagon": "<polygon points='4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8'/>",
-    }.get(shape, "<circle cx='8' cy='8' r='6'/>")
-    return (f"<svg width='16' height='16' aria-hidden='true'><g fill='{colour}' stroke='{border}'"
-            f" stroke-width='1.5'>{body}</g></svg>")
-
-
-def _checkboxes(name: str, title: str, items: list[dict[str, Any]], colour: bool = False) -> str:
-    boxes = []
-    for item in items:
-        mark = (f"<span class='line' style='background:{item['color']}'></span>"
-                if colour else "")
-        boxes.append(
-            f"<label><input type='checkbox' name='{name}' value='{html.escape(item['code'])}'"
-            f" checked> {mark}{html.escape(item['label'])} <span class='n'>{item['count']}"
-            "</span></label>")
-    return (f"<fieldset id='filter-{name}'><legend>{html.escape(title)}</legend>"
-            f"<div class='boxes'>{''.join(boxes)}</div></fieldset>")
-
-
-def _select(name: str, title: str, items: list[dict[str, Any]], key: str) -> str:
-    options = "".join(
-        f"<option value='{html.escape(item[key])}'>{html.escape(_short(item['label'], 60))}"
-        f" ({item['count']})</option>" for item in items)
-    return (f"<label class='select'>{html.escape(title)}<select id='filter-{name}'>"
-            f"<option value=''>All</option>{options}</select></label>")
-
 
 def render_map(payload: dict[str, Any], *, assets_href: str | None = None) -> str:
     """The map page for ``payload``; self-contained unless ``assets_href`` names the folder
     (relative to the page) holding ``vis-network.min.js`` and ``vis-network.css``."""
-    own_js = (ASSETS / "network_map.js").read_text(encoding="utf-8")
-    own_css = (ASSETS / "network_map.css").read_text(encoding="utf-8")
-    if assets_href is None:
-        vis_js, vis_css = vis_assets()
-        head = f"<style>{vis_css}</style><style>{own_css}</style>"
-        vis_tag = f"<script>{vis_js}</script>"
-    else:
-        href = html.escape(assets_href.rstrip("/"))
-        head = (f"<link rel='stylesheet' href='{href}/vis-network.css'>"
-                f"<style>{own_css}</style>")
-        vis_tag = f"<script src='{href}/vis-network.min.js'></script>"
-    clustered = payload["clustered"]
-    cluster_box = (
-        "<fieldset id='cluster-box'><legend>Clusters</legend>"
-        "<label class='select'>Group by <select id='cluster-by'>"
-        "<option value='level'>level</option><option value='type'>actor type</option>"
-        "<option value='group'>country / territory</option><option value=''>no clusters"
-        "</option></select></label><p class='hint'>Click a cluster to open it.</p></fieldset>")
-    controls = (
-        "<div id='controls' class='panel'>"
-        "<label class='select'>Find an actor<input id='search' type='search' "
-        "placeholder='name, e.g. Diair' autocomplete='off'></label>"
-        "<div id='search-status' aria-live='polite'></div><ul id='search-results'></ul>"
-        + _checkboxes("level", "Levels", payload["levels"])
-        + _checkboxes("type", "Actor types", payload["types"])
-        + _checkboxes("link", "Link types", payload["linkTypes"], colour=True)
-        + _select("instrument", "Instrument", payload["instruments"], "id")
-        + _select("competence", "Competence", payload["competences"], "code")
-        + "<label><input type='checkbox' id='filter-gaps' checked> show gaps "
-          f"<span class='n'>{payload['gapCount']}</span></label>"
-        + (cluster_box if clustered or len(payload["nodes"]) > 50 else "")
-        + "<p id='visible-count' class='hint'></p></div>")
-    subtitle = html.escape(payload.get("subtitle") or "")
-    body = (
-        f"<header><h1>{html.escape(payload['title'] or 'Governance network')}</h1>"
-        f"<p class='sub'>{subtitle}</p></header>"
-        "<main><aside>" + controls + "</aside>"
-        "<section id='stage'><div id='network' role='img' aria-label='network map'></div>"
-        "<div id='details' class='panel' hidden></div></section>"
-        f"<aside>{_legend(payload)}</aside></main>"
-        f"<script type='application/json' id='map-data'>{script_json(payload)}</script>"
-        f"{vis_tag}<script>{own_js}</script>")
-    return page_shell(payload["title"] or "Governance network", body, head)
+    vis_js, vis_css = vis_assets() if assets_href is None else ("", "")
+    return render(
+        "map.html", title=payload["title"] or "Governance network", payload=payload,
+        data_json=Markup(script_json(payload)),
+        families_present={edge["family"] for edge in payload["edges"]},
+        gap_colour=GAP_COLOUR, own_css=Markup(asset("network_map.css")),
+        own_js=Markup(asset("network_map.js")), vis_js=Markup(vis_js), vis_css=Markup(vis_css),
+        assets_href=assets_href.rstrip("/") if assets_href else None)
 
 
-def build_map(store: GraphStore, output: Path | str, city: str | None = None,
-              country: str | None = None, instrument: str | None = None,
-              competence: str | None = None, as_of: date | None = None,
-              size_by: str = "degree", gaps: bool = True,
-              cluster_threshold: int = DEFAULT_CLUSTER_THRESHOLD, *,
-              assets_href: str | None = None, title: str | None = None,
-              findings: list[Finding] | None = None) -> Path:
-    """Write the network map of the store (or of one city, country, instrument, competence).
-
-    Parameters
-    ----------
-    store : GraphStore
-        The graph to draw.
-    output : path
-        The HTML file to write (its folder is created).
-    city, country : str, optional
-        Keep the actors of this territory (label, case-insensitive) or ISO country code and
-        the links among them (:func:`govatlas.graph.analysis.projection.project`).
-    instrument : str, optional
-        Keep the links made through this instrument (IRI, id or label) and their actors.
-    competence : str, optional
-        Keep the actors holding this competence (code or label) and the links among them.
-    as_of : date, optional
-        Keep the actors and links valid that day (default: every statement).
-    size_by : {"degree", "betweenness", "pagerank"}
-        The centrality that sizes the nodes.
-    gaps : bool
-        Draw the gaps :func:`~govatlas.graph.validation.find_gaps` finds among these actors.
-    cluster_threshold : int
-        Above this many actors the map opens clustered by level.
-    assets_href : str, optional
-        Reference vis-network from this relative folder instead of inlining it (reports).
-    title : str, optional
-        The page heading (default: built from the filters).
-    findings : list of Finding, optional
-        Gaps already found (a report finds them once for all its maps).
-
-    Returns
-    -------
-    Path
-        ``output``.
-    """
-    graph = project(store, as_of=as_of, country=country, territory=city)
-    if instrument:
-        keep = [(s, t, k) for s, t, k, d in graph.edges(keys=True, data=True)
-                if _matches(d.get("instrument"), instrument)
-                or (d.get("instrument_label") or "").casefold() == instrument.casefold()]
-        graph = graph.edge_subgraph(keep).copy()
-    if competence:
-        wanted = competence.casefold()
-        codes = {code for code, concept in vocabulary().lists["competence"].by_code.items()
-                 if wanted in (code.casefold(), concept.label.casefold())} or {competence}
-        graph = graph.subgraph([n for n, d in graph.nodes(data=True)
-                                if codes & set(d.get("competences") or [])]).copy()
-    found: list[Finding] = []
-    if gaps:
-        found = findings if findings is not None else with_evidence(store, find_gaps(store))
-    filters = [f"{name} {value}" for name, value in (
-        ("city", city), ("country", country), ("instrument", instrument),
-        ("competence", competence), ("as of", as_of.isoformat() if as_of else None)) if value]
-    heading = title or ("Governance network" + (f" — {city}" if city else "")
-                        + (f" — {country}" if country and not city else ""))
-    subtitle = (f"{graph.number_of_nodes()} actors, {graph.number_of_edges()} links"
-                + (f" ({'; '.join(filters)})" if filters else "")
-                + ". National level at the top, local at the bottom.")
-    payload = map_payload(graph, findings=found, sources=_sources(store), size_by=size_by,
-                          cluster_threshold=cluster_threshold, title=heading, subtitle=subtitle)
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_map(payload, assets_href=assets_href), encoding="utf-8")
-    return target
+def map_page(data: MapData, *, cluster_threshold: int = DEFAULT_CLUSTER_THRESHOLD,
+             assets_href: str | None = None) -> str:
+    """The map page of ``data`` (:func:`govatlas.graph.views.network.map_data`)."""
+    return render_map(map_payload(data, cluster_threshold=cluster_threshold),
+                      assets_href=assets_href)

@@ -23,13 +23,13 @@ def map_build(clock: Clock, prepared: Prepared, gaps: bool, clustered: Path,
               flat: Path | None = None) -> Outcome:
     """`govatlas map` of the whole country; the flat variant, if asked for, is built after
     the measured part, for the flat draw."""
-    from govatlas.viz.network_map import build_map
+    from govatlas.api import pages
 
     store = memory_store(prepared)
     with clock:
-        build_map(store, clustered, gaps=gaps)
+        pages.map(gaps=gaps, output=clustered, store=store)
     if flat is not None:
-        build_map(store, flat, gaps=gaps, cluster_threshold=10**9)
+        pages.map(gaps=gaps, output=flat, store=store, cluster_threshold=10**9)
     drawn = "gaps drawn" if gaps else "no gaps (gaps=False)"
     return Outcome(note=f"{clustered.stat().st_size / 2**20:.1f} MB of HTML, {drawn}")
 

@@ -43,8 +43,10 @@
     parent.appendChild(ul);
   }
   function fillNode(box, n, full) {
-    box.appendChild(el("strong", null, n.full));
+    box.appendChild(el("strong", null, n.full + (n.acronym ? " (" + n.acronym + ")" : "")));
+    row(box, "Also called", n.names.join("; "));
     row(box, "Type", n.typeLabel);
+    row(box, "Period", n.validFrom || n.validUntil ? (n.validFrom || "…") + " – " + (n.validUntil || "…") : "");
     row(box, "Levels", n.levelLabels.join(", "));
     row(box, "Country", n.country);
     row(box, "Territories", n.territories.join(", "));
@@ -52,13 +54,13 @@
     var big = full ? 1000 : 8;
     list(box, "Competences", n.competenceLabels, full ? 1000 : 12);
     list(box, "Links", n.links, big);
-    list(box, "Gaps", n.gaps, full ? 1000 : 4, "gap");
+    list(box, "Gaps", activeTexts(n.gaps, n.gapNow, n.gapSteps), full ? 1000 : 4, "gap");
     list(box, "Sources", n.sources, full ? 1000 : 5);
   }
   function fillEdge(box, e) {
     box.appendChild(el("strong", e.kind === "gap" ? "gap" : null, e.text));
     if (e.kind === "gap") {
-      list(box, "Gaps", e.messages, 8, "gap");
+      list(box, "Gaps", activeTexts(e.messages, e.messageNow, e.messageSteps), 8, "gap");
       list(box, "What the sources say", e.evidence, 6);
       return;
     }
@@ -72,7 +74,8 @@
   var clusterInfo = {};
   function fillTip(id) {
     var box = tips[id];
-    if (!box || box.firstChild) return;
+    if (!box) return;
+    clear(box);  // filled each time: what it lists follows the date
     if (nodeById[id]) fillNode(box, nodeById[id], false);
     else if (edgeById[id]) fillEdge(box, edgeById[id]);
     else if (clusterInfo[id]) {
@@ -82,6 +85,30 @@
   }
   var tips = {};
 
+  // --- time: which statements and gaps hold on the chosen date -------------------------------
+  var steps = data.timeline.steps;
+  var gapsFollow = data.timeline.gapsFollow;
+  function currentDay() {
+    var all = document.getElementById("time-all"), range = document.getElementById("time");
+    if (!range || (all && all.checked)) return null;
+    return steps[+range.value] || null;
+  }
+  function validOn(item, day) {
+    if (!day) return true;
+    return (!item.validFrom || item.validFrom.slice(0, 10) <= day) &&
+           (!item.validUntil || day <= item.validUntil.slice(0, 10));
+  }
+  // a gap text holds in the "every period" view when it is among the start's gaps, and on a
+  // date when the shapes found it on the graph of that date
+  function gapHolds(now, stepList, day) {
+    if (!day || !gapsFollow) return now;
+    return stepList.indexOf(day) >= 0;
+  }
+  function activeTexts(texts, now, stepList) {
+    var day = currentDay();
+    return texts.filter(function (t, i) { return gapHolds(now[i], stepList[i], day); });
+  }
+
   // --- vis data ------------------------------------------------------------------------------
   function darker(hex) {
     var n = parseInt(hex.slice(1), 16), f = 0.65;
@@ -89,17 +116,23 @@
     return "#" + ((1 << 24) + (r << 16) + (g << 8) + b).toString(16).slice(1);
   }
   var big = data.nodes.length > 1000;
+  function nodeHasGap(n, day) {
+    for (var i = 0; i < n.gaps.length; i++) if (gapHolds(n.gapNow[i], n.gapSteps[i], day)) return true;
+    return false;
+  }
+  function nodeColor(n, gap) {
+    return { background: n.color, border: gap ? GAP : darker(n.color),
+             highlight: { background: n.color, border: "#000" },
+             hover: { background: n.color, border: gap ? GAP : "#000" } };
+  }
   var visNodes = data.nodes.map(function (n) {
-    var gap = n.gaps.length > 0;
+    var gap = false;
     tips[n.id] = holder();
     return {
       id: n.id, label: n.label, x: n.x, y: n.y, shape: n.shape, size: n.size,
       level: n.level, type: n.type, group: n.group, hidden: false,
       borderWidth: gap ? 3.5 : 1.5, borderWidthSelected: 4,
-      color: { background: n.color, border: gap ? GAP : darker(n.color),
-               highlight: { background: n.color, border: "#000" },
-               hover: { background: n.color, border: gap ? GAP : "#000" } },
-      title: tips[n.id]
+      color: nodeColor(n, gap), title: tips[n.id]
     };
   });
   function smooth(e) {
@@ -214,6 +247,7 @@
     var box = el("div", "tip");
     fillNode(box, n, true);
     details.appendChild(box);
+    details.dataset.node = id;
     details.hidden = false;
   }
   api.showDetails = showDetails;
@@ -322,20 +356,29 @@
   }
   function value(id) { var node = document.getElementById(id); return node ? node.value : ""; }
   var clusterSelect = document.getElementById("cluster-by");
+  var shownBefore = null, dayBefore = undefined, gapOn = {};
+  api.timeChanges = { appeared: [], ended: [] };
+  function hideTooltip() {
+    var handler = network.interactionHandler;
+    if (handler && handler.popup) handler.popup.hide();
+  }
   function applyFilters() {
     var levels = checked("level"), types = checked("type"), links = checked("link");
     var instrument = value("filter-instrument"), competence = value("filter-competence");
     var gapsBox = document.getElementById("filter-gaps");
     var gaps = gapsBox ? gapsBox.checked : true;
+    var day = currentDay();
+    var timeLabel = document.getElementById("time-label");
+    if (timeLabel) timeLabel.textContent = day ? day.slice(0, 4) + " (" + day + ")" : "every period";
     var nodeOn = {};
     data.nodes.forEach(function (n) {
-      nodeOn[n.id] = !!levels[n.level] && !!types[n.type] &&
+      nodeOn[n.id] = !!levels[n.level] && !!types[n.type] && validOn(n, day) &&
         (!competence || n.competences.indexOf(competence) >= 0);
     });
     if (instrument) {
       var touched = {};
       data.edges.forEach(function (e) {
-        if (e.kind === "link" && e.instrument === instrument && links[e.type]) {
+        if (e.kind === "link" && e.instrument === instrument && links[e.type] && validOn(e, day)) {
           touched[e.from] = true; touched[e.to] = true;
         }
       });
@@ -344,32 +387,95 @@
     var edgeOn = {};
     data.edges.forEach(function (e) {
       var on = nodeOn[e.from] && nodeOn[e.to];
-      if (e.kind === "gap") on = on && gaps;
-      else on = on && !!links[e.type] && (!instrument || e.instrument === instrument);
+      if (e.kind === "gap") {
+        on = on && gaps && e.messages.some(function (t, i) {
+          return gapHolds(e.messageNow[i], e.messageSteps[i], day); });
+      } else {
+        on = on && !!links[e.type] && validOn(e, day) && (!instrument || e.instrument === instrument);
+      }
       edgeOn[e.id] = on;
     });
+    // what changed since the date shown before: appeared links and gaps are drawn thick,
+    // ended ones stay for this step as faint grey dashes
+    var timeMoved = shownBefore !== null && day !== dayBefore;
+    var appeared = [], ended = [];
+    if (timeMoved) {
+      data.edges.forEach(function (e) {
+        if (edgeOn[e.id] && !shownBefore[e.id]) appeared.push(e.id);
+        if (!edgeOn[e.id] && shownBefore[e.id] && nodeOn[e.from] !== undefined) ended.push(e.id);
+      });
+      api.timeChanges = { appeared: appeared, ended: ended };
+    }
+    var isAppeared = {}, isEnded = {};
+    appeared.forEach(function (id) { isAppeared[id] = true; });
+    ended.forEach(function (id) { isEnded[id] = true; });
     var clusterBy = clusterSelect ? clusterSelect.value : "";
     var reCluster = Object.keys(openClusters).length > 0 || clusterBy;
     if (reCluster) openAll();
     var nodeUpdates = [], edgeUpdates = [];
     data.nodes.forEach(function (n) {
       var hide = !nodeOn[n.id];
-      if (!!hidden[n.id] !== hide) nodeUpdates.push({ id: n.id, hidden: hide });
+      var gap = nodeHasGap(n, day);
+      if (!!hidden[n.id] !== hide || !!gapOn[n.id] !== gap) {
+        nodeUpdates.push({ id: n.id, hidden: hide, color: nodeColor(n, gap),
+                           borderWidth: gap ? 3.5 : 1.5 });
+      }
       hidden[n.id] = hide;
+      gapOn[n.id] = gap;
     });
     data.edges.forEach(function (e) {
-      var hide = !edgeOn[e.id];
-      if (!!hidden[e.id] !== hide) edgeUpdates.push({ id: e.id, hidden: hide });
+      var hide = !edgeOn[e.id] && !isEnded[e.id];
+      var marked = isAppeared[e.id] ? "up" : isEnded[e.id] ? "down" : "";
+      if (!!hidden[e.id] !== hide || (edgeMark[e.id] || "") !== marked) {
+        edgeUpdates.push(edgeLook(e, hide, marked));
+      }
       hidden[e.id] = hide;
+      edgeMark[e.id] = marked;
     });
     if (nodeUpdates.length) nodes.update(nodeUpdates);
     if (edgeUpdates.length) edges.update(edgeUpdates);
     if (reCluster) clusterAll(clusterBy);
+    hideTooltip();  // a tooltip must not outlive its node
+    if (details && !details.hidden && details.dataset.node && hidden[details.dataset.node]) {
+      details.hidden = true;
+    }
+    shownBefore = edgeOn;
+    api.edgeOn = edgeOn;  // drawn as in place (ended ones shown faint are not)
+    dayBefore = day;
+    var changes = document.getElementById("time-changes");
+    if (changes && timeMoved) {
+      clear(changes);
+      var count = function (ids, kind) {
+        return ids.filter(function (id) { return edgeById[id].kind === kind; }).length; };
+      var parts = [["up", "+" + count(appeared, "link") + " links, +" + count(appeared, "gap") + " gaps"],
+                   ["down", "−" + count(ended, "link") + " links, −" + count(ended, "gap") + " gaps"]];
+      changes.appendChild(document.createTextNode("Since the date before: "));
+      parts.forEach(function (part, i) {
+        if (i) changes.appendChild(document.createTextNode("; "));
+        changes.appendChild(el("span", part[0], part[1]));
+      });
+      changes.appendChild(document.createTextNode(" (thick: new; faint: ended)."));
+    }
     var shown = data.nodes.filter(function (n) { return !hidden[n.id]; }).length;
-    var shownEdges = data.edges.filter(function (e) { return !hidden[e.id] && e.kind === "link"; }).length;
+    var shownEdges = data.edges.filter(function (e) { return edgeOn[e.id] && e.kind === "link"; }).length;
     document.getElementById("visible-count").textContent =
-      "Showing " + shown + " of " + data.nodes.length + " actors and " + shownEdges + " links" +
-      (api.clusters.length ? ", " + api.clusters.length + " clusters" : "") + ".";
+      "Showing " + shown + " of " + data.nodes.length + " " + plural(data.nodes.length, "actor") +
+      " and " + shownEdges + " " + plural(shownEdges, "link") +
+      (api.clusters.length ? ", " + api.clusters.length + " " + plural(api.clusters.length, "cluster") : "") + ".";
+    saveState();
+  }
+  function plural(n, word) { return n === 1 ? word : word + "s"; }
+  var edgeMark = {};
+  function edgeLook(e, hide, marked) {
+    var gap = e.kind === "gap";
+    var base = gap ? 2.2 : 1.6;
+    if (marked === "down") {
+      return { id: e.id, hidden: hide, width: base, dashes: [2, 4],
+               color: { color: "#9e9e9e", highlight: "#9e9e9e", hover: "#9e9e9e", opacity: 0.45 } };
+    }
+    return { id: e.id, hidden: hide, width: marked === "up" ? base * 2.6 : base,
+             dashes: gap ? [8, 5] : false,
+             color: { color: e.color, highlight: e.color, hover: e.color, opacity: gap ? 0.9 : 0.75 } };
   }
   api.applyFilters = applyFilters;
   api.visibleNodeIds = function () {
@@ -378,6 +484,72 @@
   document.querySelectorAll("#controls input[type='checkbox'], #controls select").forEach(function (box) {
     box.addEventListener("change", applyFilters);
   });
+  var timeRange = document.getElementById("time"), timeAll = document.getElementById("time-all");
+  if (timeRange) {
+    timeRange.addEventListener("input", function () {
+      if (timeAll) timeAll.checked = false;
+      applyFilters();
+    });
+  }
+  // moves the slider to ``day`` (one of data.timeline.steps) or to every period (null)
+  api.setDay = function (day) {
+    if (!timeRange) return;
+    if (day === null) { timeAll.checked = true; }
+    else { timeAll.checked = false; timeRange.value = String(Math.max(0, steps.indexOf(day))); }
+    applyFilters();
+  };
+
+  // --- the view in the address: filters, date, selection, zoom -------------------------------
+  var stateReady = false;
+  function saveState() {
+    if (!stateReady) return;
+    var state = new URLSearchParams();
+    ["level", "type", "link"].forEach(function (name) {
+      var off = [];
+      document.querySelectorAll("input[name='" + name + "']").forEach(function (box) {
+        if (!box.checked) off.push(box.value);
+      });
+      if (off.length) state.set("off-" + name, off.join(","));
+    });
+    if (value("filter-instrument")) state.set("instrument", value("filter-instrument"));
+    if (value("filter-competence")) state.set("competence", value("filter-competence"));
+    var gapsBox = document.getElementById("filter-gaps");
+    if (gapsBox && !gapsBox.checked) state.set("gaps", "0");
+    var day = currentDay();
+    if (timeRange) state.set("date", day || "all");
+    if (clusterSelect) state.set("cluster", clusterSelect.value || "none");
+    var selected = network.getSelectedNodes();
+    if (selected.length === 1 && nodeById[selected[0]]) state.set("select", selected[0]);
+    if (search.value) state.set("q", search.value);
+    var centre = network.getViewPosition();
+    state.set("zoom", [network.getScale().toFixed(4), centre.x.toFixed(1), centre.y.toFixed(1)].join(","));
+    history.replaceState(null, "", "#" + state.toString());
+  }
+  api.saveState = saveState;
+  function restoreState() {
+    var state = new URLSearchParams(location.hash.slice(1));
+    ["level", "type", "link"].forEach(function (name) {
+      var off = (state.get("off-" + name) || "").split(",");
+      document.querySelectorAll("input[name='" + name + "']").forEach(function (box) {
+        box.checked = off.indexOf(box.value) < 0;
+      });
+    });
+    ["instrument", "competence"].forEach(function (name) {
+      var select = document.getElementById("filter-" + name);
+      if (select && state.get(name)) select.value = state.get(name);
+    });
+    var gapsBox = document.getElementById("filter-gaps");
+    if (gapsBox) gapsBox.checked = state.get("gaps") !== "0";
+    if (timeRange && state.get("date")) {
+      var day = state.get("date");
+      timeAll.checked = day === "all";
+      if (day !== "all" && steps.indexOf(day) >= 0) timeRange.value = String(steps.indexOf(day));
+    }
+    if (clusterSelect && state.get("cluster")) {
+      clusterSelect.value = state.get("cluster") === "none" ? "" : state.get("cluster");
+    }
+    return state;
+  }
 
   // --- search ---------------------------------------------------------------------------------
   var search = document.getElementById("search");
@@ -404,30 +576,117 @@
     matches = [];
     if (!query) { status.textContent = ""; return; }
     data.nodes.forEach(function (n) {
-      if (n.full.toLowerCase().indexOf(query) >= 0 || n.id.toLowerCase().slice(-query.length) === query) {
-        matches.push(n);
-      }
+      // any part of the name or of another name (an acronym), or the end of the id
+      var found = n.full.toLowerCase().indexOf(query) >= 0 ||
+        n.names.some(function (name) { return name.toLowerCase().indexOf(query) >= 0; }) ||
+        n.id.toLowerCase().slice(-query.length) === query;
+      if (found) matches.push(n);
     });
     matches.sort(function (a, b) { return (hidden[a.id] ? 1 : 0) - (hidden[b.id] ? 1 : 0) || a.full.localeCompare(b.full); });
     status.textContent = matches.length + (matches.length === 1 ? " actor found" : " actors found") +
       (matches.length ? " (Enter shows the first)" : "");
     matches.slice(0, 40).forEach(function (n) {
       var item = el("li");
-      var button = el("button", hidden[n.id] ? "off" : null, n.full);
+      var button = el("button", hidden[n.id] ? "off" : null,
+                      n.full + (n.acronym ? " (" + n.acronym + ")" : ""));
       button.type = "button";
       button.addEventListener("click", function () { focusNode(n.id); });
       item.appendChild(button);
       results.appendChild(item);
     });
   }
-  search.addEventListener("input", runSearch);
+  search.addEventListener("input", function () { runSearch(); saveState(); });
   search.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && matches.length) { event.preventDefault(); focusNode(matches[0].id); }
   });
 
+  // --- export: the current view as PNG or SVG, the map's graph as JSON ----------------------
+  function download(name, href) {
+    var link = el("a");
+    link.href = href;
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+  function fileName(ext) {
+    return (data.title || "governance-network").toLowerCase().replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") + "." + ext;
+  }
+  api.exportPng = function () {
+    var canvas = container.querySelector("canvas");
+    var url = canvas.toDataURL("image/png");
+    download(fileName("png"), url);
+    return url;
+  };
+  api.exportSvg = function () {
+    // the visible nodes and links at their drawn positions, as vector shapes and text
+    var ns = "http://www.w3.org/2000/svg";
+    var ids = api.visibleNodeIds(), at = network.getPositions(ids);
+    var minX = Infinity, minY = Infinity, maxX2 = -Infinity, maxY = -Infinity;
+    ids.forEach(function (id) { var p = at[id]; minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
+      maxX2 = Math.max(maxX2, p.x); maxY = Math.max(maxY, p.y); });
+    if (!ids.length) { minX = minY = 0; maxX2 = maxY = 1; }
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("xmlns", ns);
+    svg.setAttribute("viewBox", [minX - 120, minY - 60, maxX2 - minX + 240, maxY - minY + 120].join(" "));
+    svg.setAttribute("font-family", "system-ui, sans-serif");
+    function add(tag, attrs, text) {
+      var node = document.createElementNS(ns, tag);
+      Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+      if (text) node.textContent = text;
+      svg.appendChild(node);
+      return node;
+    }
+    edges.get({ filter: function (e) { return !e.hidden; } }).forEach(function (e) {
+      var a = at[e.from], b = at[e.to], d = edgeById[e.id];
+      if (!a || !b) return;
+      add("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: d.color, "stroke-width": 2,
+                    "stroke-dasharray": d.kind === "gap" ? "8 5" : "none", opacity: 0.8 });
+    });
+    ids.forEach(function (id) {
+      var n = nodeById[id], p = at[id];
+      add("circle", { cx: p.x, cy: p.y, r: n.size, fill: n.color,
+                      stroke: gapOn[id] ? GAP : darker(n.color), "stroke-width": gapOn[id] ? 3.5 : 1.5 });
+      add("text", { x: p.x, y: p.y + n.size + 16, "font-size": 15, "text-anchor": "middle" }, n.label);
+    });
+    var text = new XMLSerializer().serializeToString(svg);
+    download(fileName("svg"), URL.createObjectURL(new Blob([text], { type: "image/svg+xml" })));
+    return text;
+  };
+  api.exportJson = function () {
+    var visibleIds = {};
+    api.visibleNodeIds().forEach(function (id) { visibleIds[id] = true; });
+    var graph = { title: data.title, date: currentDay(), nodes: data.nodes.filter(function (n) { return visibleIds[n.id]; }),
+                  edges: data.edges.filter(function (e) { return !hidden[e.id]; }) };
+    var text = JSON.stringify(graph, null, 1);
+    download(fileName("json"), URL.createObjectURL(new Blob([text], { type: "application/json" })));
+    return text;
+  };
+  document.getElementById("export-png").addEventListener("click", api.exportPng);
+  document.getElementById("export-svg").addEventListener("click", api.exportSvg);
+  document.getElementById("export-json").addEventListener("click", api.exportJson);
+  function zoomBy(factor) {
+    network.moveTo({ scale: network.getScale() * factor, animation: false });
+    saveState();
+  }
+  document.getElementById("zoom-in").addEventListener("click", function () { zoomBy(1.4); });
+  document.getElementById("zoom-out").addEventListener("click", function () { zoomBy(1 / 1.4); });
+  document.getElementById("zoom-fit").addEventListener("click", function () { fitWithMargin(); saveState(); });
+  network.on("zoom", function () { saveState(); });
+  network.on("dragEnd", function () { saveState(); });
+  network.on("selectNode", function () { saveState(); });
+
   // --- start ----------------------------------------------------------------------------------
   if (clusterSelect) clusterSelect.value = data.clustered ? "level" : "";
+  if (timeRange) {
+    var start = data.timeline.start;
+    var index = start ? steps.indexOf(start) : steps.length - 1;
+    timeRange.value = String(index >= 0 ? index : steps.length - 1);
+  }
+  var restored = location.hash.length > 1 ? restoreState() : null;
   applyFilters();
+  if (restored && restored.get("q")) { search.value = restored.get("q"); runSearch(); }
   timings.filtered = performance.now();
   // Fit, leaving a strip on the left for the level names drawn there.
   function fitWithMargin() {
@@ -440,7 +699,18 @@
   }
   api.fit = fitWithMargin;
   fitWithMargin();
+  if (restored && restored.get("select") && nodeById[restored.get("select")]) {
+    focusNode(restored.get("select"));
+  }
+  if (restored && restored.get("zoom")) {
+    var z = restored.get("zoom").split(",").map(Number);
+    if (z.length === 3 && z.every(isFinite)) {
+      network.moveTo({ scale: z[0], position: { x: z[1], y: z[2] }, animation: false });
+    }
+  }
   timings.fitted = performance.now();
+  stateReady = true;
+  saveState();
   api.ready = true;
   network.redraw();
 })();
