@@ -35,9 +35,6 @@ from govatlas.viz.network_map import layout, map_payload, script_json, vis_asset
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = Path(os.environ.get("GOVATLAS_CHROMIUM", "/usr/bin/chromium"))
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 #: Gap types whose shapes run in well under a second on the bundled data; the map and report
 #: tests need gaps to draw, not every gap type (tests/test_gaps.py checks those).
 GAP_TYPES = ("fiscal", "capacity", "accountability", "policy")
@@ -50,26 +47,6 @@ HOSTILE_PLACE = "<svg onload=alert(1)>ville"
 
 
 # --- browser ---------------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Chromium. Missing locally, the browser tests are skipped; under CI (``CI``
-    set) a missing browser is a failure, so CI cannot pass without running them."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("playwright is not installed (pip install playwright)")
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
 
 class Visit:
     """A page opened with every non-file request aborted, and what happened on it."""
