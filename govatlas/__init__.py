@@ -27,10 +27,10 @@ __version__ = "0.1.0"
 _EXPORTS = {
     **{name: "govatlas.api" for name in (
         "Gaps", "LoadOutcome", "MapResult", "Matrix", "Table", "WhatIf", "analyze", "build",
-        "codes", "heatmap", "map", "report",
-        "export_neo4j_csv", "export_network", "export_rdf", "export_to_neo4j", "gaps", "library",
-        "load", "matrix", "push", "query", "run", "sections_frame", "serve", "sources", "stats",
-        "template", "validate", "what_if", "write_analysis")},
+        "codes", "export_neo4j_csv", "export_network", "export_rdf", "export_to_neo4j", "gaps",
+        "heatmap", "library", "load", "map", "matrix", "push", "query", "repair", "report", "run",
+        "sections_frame", "serve", "sources", "stats", "template", "validate", "what_if",
+        "write_analysis")},
     "GraphStore": "govatlas.graph.store",
     "open_store": "govatlas.graph.store",
     "GovatlasError": "govatlas.ontology.errors",

@@ -112,6 +112,15 @@ def load(store: Path | None, paths: tuple[Path, ...], name: str | None, dry_run:
 
 
 @main.command()
+@click.pass_obj
+def repair(store: Path | None) -> None:
+    """Repair a store a killed load or build left half written (reads refuse it until then)."""
+    interrupted = api().repair(store)
+    click.echo(f"Repaired: {interrupted} had been interrupted." if interrupted
+               else "The store is sound: nothing to repair.", err=True)
+
+
+@main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--xlsx", is_flag=True, help="Write one workbook FOLDER/govatlas-template.xlsx.")
 @click.option("--required-only", is_flag=True, help="Only the three required CSV files.")

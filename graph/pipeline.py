@@ -21,6 +21,7 @@ from govatlas.loaders.reader import Input, dataset_name, read_input
 from govatlas.ontology import derivation_rules, ontology_files
 from govatlas.ontology.namespaces import (
     ACTOR,
+    DATASET_GRAPH,
     DERIVED_GRAPH,
     INSTRUMENT,
     ONTOLOGY_GRAPH,
@@ -32,7 +33,8 @@ from govatlas.ontology.vocabulary import vocabulary
 from .store import GraphStore
 
 __all__ = ["LoadReport", "build", "bundled_datasets", "convert", "dataset_name", "derive",
-           "known_ids", "load_dataset", "load_datasets", "load_ontology", "scratch_store"]
+           "known_ids", "load_dataset", "load_datasets", "load_ontology", "repair",
+           "scratch_store"]
 
 
 def bundled_datasets() -> list[Path]:
@@ -134,26 +136,44 @@ def load_datasets(store: GraphStore, paths: Iterable[Path], name: str | None = N
     stored. The derived graph is recomputed once, if anything was written."""
     reports: list[LoadReport] = []
     failures: list[DataError] = []
-    for path in paths:
-        if progress:
-            progress(dataset_name(path))
-        try:
-            reports.append(load_dataset(store, path, name, dry_run, derive_after=False))
-        except DataError as error:
-            failures.append(error)
-    if reports and not dry_run:
-        derive(store)
-        store.flush()
+    paths = list(paths)
+    if dry_run:
+        for path in paths:
+            try:
+                reports.append(load_dataset(store, path, name, True, derive_after=False))
+            except DataError as error:
+                failures.append(error)
+        return reports, failures
+    stored = set(store.graphs())
+    new = {DATASET_GRAPH + (name or dataset_name(path)) for path in paths} - stored
+    with store.writing(f"the load of {', '.join(str(path) for path in paths)}", new):
+        for path in paths:
+            if progress:
+                progress(dataset_name(path))
+            try:
+                reports.append(load_dataset(store, path, name, derive_after=False))
+            except DataError as error:
+                failures.append(error)
+        if reports:
+            derive(store)
     return reports, failures
+
+
+def repair(store: GraphStore) -> str | None:
+    """Repair a store a killed load left half written (see :meth:`GraphStore.writing`):
+    the graphs it was creating are removed, the union and the derived graph rebuilt. Returns
+    what was interrupted, or None if nothing was."""
+    return store.repair(derivation_rules(), DERIVED_GRAPH)
 
 
 def build(store: GraphStore, paths: list[Path] | None = None,
           progress: Callable[[str], None] | None = None) -> list[LoadReport]:
     """Empty ``store``, then load the ontology and every dataset (the bundled ones by
     default); :class:`DataError` with every dataset's problems if any has one."""
-    for graph in store.graphs():
-        store.remove_graph(graph)
-    reports = [load_ontology(store)]
+    with store.writing("a build", new_graphs=[]):
+        for graph in store.graphs():
+            store.remove_graph(graph)
+        reports = [load_ontology(store)]
     loaded, failures = load_datasets(
         store, paths if paths is not None else bundled_datasets(), progress=progress)
     if failures:

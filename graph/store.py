@@ -13,9 +13,11 @@ need it (pySHACL): :meth:`GraphStore.to_rdflib` hands the graph over.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -55,9 +57,10 @@ class GraphStore:
         return has_default or next(iter(self.store.named_graphs()), None) is None
 
     def _rebuild_union(self) -> None:
-        """Fill the default graph with the triples of every named graph (once, for a store
-        written before the default graph held the union)."""
-        for graph in self.store.named_graphs():
+        """Fill the default graph with the triples of every named graph: once for a store
+        written before the default graph held the union, and after an interrupted write."""
+        self.store.remove_graph(DEFAULT)
+        for graph in list(self.store.named_graphs()):
             self._add_to_union(list(self.store.quads_for_pattern(None, None, None, graph)))
         self.union_in_default = True
 
@@ -74,12 +77,77 @@ class GraphStore:
             if read_only:
                 if not path.exists():
                     raise StoreError(f"no store at {path}: run `govatlas build` first")
-                return cls(ox.Store.read_only(str(path)), path, read_only=True)
+                opened = cls(ox.Store.read_only(str(path)), path, read_only=True)
+                state = opened.interrupted()
+                if state is not None:
+                    raise StoreError(
+                        f"the store at {path} was left half written ({state['what']} was "
+                        "interrupted), so its answers could be wrong: run `govatlas repair` "
+                        "(or any load or build), which repairs it first")
+                return opened
             path.mkdir(parents=True, exist_ok=True)
-            return cls(ox.Store(str(path)), path)
+            opened = cls(ox.Store(str(path)), path)
+            # after a kill the write-ahead log is replayed on every open until it is written
+            # out: flushing here makes the next reads as fast as before
+            opened.store.flush()
+            return opened
         except OSError as error:
             raise StoreError(f"cannot open the store at {path} ({error}); another govatlas "
                              "command may be writing to it: wait for it to finish") from error
+
+    # --- writes that must finish together ---------------------------------------------------
+    # A load writes a dataset's graph, then the union and the derived graph, in several
+    # transactions (a bulk load of a large graph is no transaction at all). So that a kill in
+    # between never leaves a store that answers with new data and stale derived facts, a
+    # marker file beside the store names the write while it runs: readers refuse a store that
+    # has one (saying how to repair it), and the next command that opens it for writing repairs
+    # it first. The marker is written and removed atomically (a rename).
+    def marker_path(self) -> Path | None:
+        return self.path.with_name(self.path.name + ".pending") if self.path else None
+
+    def interrupted(self) -> dict | None:
+        """What an interrupted write was doing, if one was (see :meth:`writing`)."""
+        marker = self.marker_path()
+        if marker is None or not marker.exists():
+            return None
+        try:
+            return json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {"what": "an unknown write", "new_graphs": []}
+
+    @contextmanager
+    def writing(self, what: str, new_graphs: Iterable[str] = ()) -> Iterator[None]:
+        """Mark the store as being written (``what``, and the graphs created by this write,
+        which a repair removes) until the block ends without an exception or a kill."""
+        marker = self.marker_path()
+        if marker is None:
+            yield
+            return
+        self.store.flush()
+        state = {"what": what, "new_graphs": sorted(new_graphs)}
+        partial = marker.with_name(marker.name + ".tmp")
+        partial.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(partial, marker)
+        yield
+        self.store.flush()
+        marker.unlink()
+
+    def repair(self, rules: Iterable[tuple[str, str]], derived_graph: str) -> str | None:
+        """Undo what an interrupted write left: remove the graphs it was creating, rebuild the
+        union and the derived graph. Returns what the write was, or None if none was."""
+        state = self.interrupted()
+        if state is None:
+            return None
+        for graph in state.get("new_graphs", []):
+            self.store.remove_graph(ox.NamedNode(graph))
+        self.store.remove_graph(ox.NamedNode(derived_graph))
+        self._rebuild_union()
+        self.materialize(derived_graph, rules)
+        self.store.flush()
+        marker = self.marker_path()
+        if marker is not None:
+            marker.unlink()
+        return str(state.get("what"))
 
     # --- writing ---------------------------------------------------------------------------
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:

@@ -9,7 +9,7 @@ renders what they return.
 """
 
 from .analysis import WhatIf, analyze, what_if, write_analysis
-from .data import LoadOutcome, build, load, template, validate
+from .data import LoadOutcome, build, load, repair, template, validate
 from .exchange import (
     choose_query,
     export_neo4j_csv,
@@ -52,6 +52,7 @@ __all__ = [
     "push",
     "query",
     "reading",
+    "repair",
     "report",
     "run",
     "sections_frame",

@@ -64,6 +64,21 @@ def load(paths: Iterable[Path], name: str | None = None, dry_run: bool = False,
         return LoadOutcome(*load_datasets(opened, paths, name))
 
 
+def repair(store: StoreLike = None) -> str | None:
+    """Repair a store that a killed load or build left half written: the graphs the write was
+    creating are removed, the union and the derived graph rebuilt (any later load or build
+    does this first, too). Returns what was interrupted, or None if the store was sound."""
+    from govatlas.graph.pipeline import repair as repair_store
+
+    if isinstance(store, GraphStore):
+        return repair_store(store)
+    opened = GraphStore.open(store_path(store))
+    try:
+        return repair_store(opened)
+    finally:
+        opened.close()
+
+
 def validate(paths: Iterable[Path], engine: str = "store", gaps: bool = True) -> Outcome:
     """Check new data (CSV folders, XLSX, Turtle, JSON-LD) against the templates, the
     data-quality shapes and (unless ``gaps=False``) the gap shapes, in a scratch store.

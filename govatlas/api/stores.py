@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from govatlas.graph.pipeline import build, load_ontology
+from govatlas.graph.pipeline import build, load_ontology, repair
 from govatlas.graph.store import DEFAULT_STORE, GraphStore, default_store_path
 from govatlas.ontology.errors import StoreError
 
@@ -70,6 +70,10 @@ def writing(store: StoreLike = None) -> Iterator[GraphStore]:
     path = store_path(store)
     opened = GraphStore.open(path)
     try:
+        interrupted = repair(opened)
+        if interrupted:
+            print(f"The store was left half written ({interrupted} was interrupted): "
+                  "repaired first.", file=sys.stderr)
         if not opened.has_ontology():
             load_ontology(opened)
         yield opened
