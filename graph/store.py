@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govatlas.loaders.dataset import KnownIds
+from govatlas.ontology import ONTOLOGY_DIR
 from govatlas.ontology.namespaces import (
     ACTOR,
     DATASET_GRAPH,
@@ -37,45 +38,13 @@ DEFAULT_STORE = Path(".govatlas") / "store"
 BULK_THRESHOLD = 50_000
 
 
-EXISTING = "FILTER NOT EXISTS { ?l ga:status ?s FILTER(?s != status:reported) }"
-
-#: What the store derives after each load, in order (a query may use the ones before it).
-#: Each derived property is defined in the ontology; the gap shapes test it with one lookup.
-#: The pairs are made DISTINCT in a subquery before they are widened to the organisations
-#: around them: joined the other way round the query grows with the square of the links.
-DERIVATIONS: tuple[tuple[str, str], ...] = (
-    ("withinOrganization", """SELECT DISTINCT ?x ?y WHERE {
-        ?x a ga:Actor . ?x org:subOrganizationOf* ?y }"""),
-    ("takesPartIn", f"""SELECT DISTINCT ?x ?y WHERE {{
-        {{ ?y a ga:Instrument ; ga:owner ?x }}
-        UNION {{ ?l ga:instrument ?y ; ga:fromActor ?x {EXISTING} }}
-        UNION {{ ?l ga:instrument ?y ; ga:toActor ?x {EXISTING} }} }}"""),
-    ("exchangesInformationWith", f"""SELECT DISTINCT ?x ?y WHERE {{
-      {{ SELECT DISTINCT ?a ?b WHERE {{
-        {{ {{ ?l ga:fromActor ?a ; ga:toActor ?b }} UNION {{ ?l ga:fromActor ?b ; ga:toActor ?a }}
-           ?l ga:linkType/ga:linkFamily ?family .
-           FILTER(?family IN (lf:information, lf:cooperation)) {EXISTING} }}
-        UNION
-        {{ ?m1 ga:linkType lt:member-of ; ga:fromActor ?a ; ga:toActor ?forum .
-           ?m2 ga:linkType lt:member-of ; ga:toActor ?forum ; ga:fromActor ?b .
-           FILTER(?a != ?b) }} }} }}
-        ?a ga:withinOrganization ?x . ?b ga:withinOrganization ?y . }}"""),
-    ("sharesObjectivesWith", f"""SELECT DISTINCT ?x ?y WHERE {{
-      {{ SELECT DISTINCT ?a ?b WHERE {{
-        {{ {{ ?l ga:fromActor ?a ; ga:toActor ?b }} UNION {{ ?l ga:fromActor ?b ; ga:toActor ?a }}
-           ?l ga:linkType ?type .
-           FILTER(?type IN (lt:steers, lt:contracts-with, lt:delegates-to)) {EXISTING} }}
-        UNION
-        {{ ?a ga:takesPartIn ?shared . ?b ga:takesPartIn ?shared .
-           ?shared ga:instrumentType ?kind .
-           FILTER(?kind IN (it:strategy, it:contract, it:agreement)) FILTER(?a != ?b) }} }} }}
-        ?a ga:withinOrganization ?x . ?b ga:withinOrganization ?y . }}"""),
-    # an allocation that states no territory is for its holder's: every query and shape then
-    # reads the place of an allocation with one pattern, which the engine can join on
-    ("territory", """SELECT DISTINCT ?x ?y WHERE {
-        ?x a ga:CompetenceAllocation ; ga:holder ?holder . ?holder ga:territory ?y .
-        FILTER NOT EXISTS { ?x ga:territory ?stated } }"""),
-)
+#: What the store derives after each load: one ``SELECT ?x ?y`` per file
+#: ``ontology/derivations/NN-property.rq``, run in number order (a query may use the ones
+#: before it), the file's stem after the number naming the ga: property it derives. Each
+#: derived property is defined in the ontology and each file says how its rows grow.
+DERIVATIONS: tuple[tuple[str, str], ...] = tuple(
+    (path.stem.split("-", 1)[1], path.read_text(encoding="utf-8"))
+    for path in sorted((ONTOLOGY_DIR / "derivations").glob("*.rq")))
 
 
 def default_store_path() -> Path:
