@@ -39,6 +39,11 @@ from bench.generate import (
     Country,
 )
 
+#: Every k-th municipality holds the local tier's i-th competence (social action in one of
+#: three, standing for the larger municipalities; early childhood in all): about two
+#: allocations per municipality, so the country keeps to two million triples.
+LOCAL_EVERY = (3, 1, 4, 6, 5)
+
 #: The eight gap types a share can be given for (the names of ga: gap concepts).
 GAP_KINDS = ("administrative", "policy", "information", "capacity", "fiscal", "objective",
              "accountability", "participatory")
@@ -65,9 +70,9 @@ class Proportions:
     migrant_associations_per_municipality: float = 0.03
     employers_per_municipality: float = 0.05
     #: areas where the department's social action service sits in the body as a member
-    service_in_body_share: float = 0.25
+    service_in_body_share: float = 0.75
     #: areas with a territorial contract signed by the body, its members and the service
-    area_contract_share: float = 0.25
+    area_contract_share: float = 0.5
     #: bodies of 150 to 400 members (see :func:`body_size`)
     large_body_share: float = 0.03
 
@@ -231,55 +236,63 @@ def generate_country(municipalities: int, seed: int = 7, gap_share: float = 0.05
     # --- areas: each department's municipalities, grouped into bodies -----------------------
     city_count = 0
 
-    def city(area: str) -> str:
-        """A municipality of ``area`` with its competences (the MC2CM local tier)."""
+    def city(area: str) -> tuple[str, bool, bool]:
+        """A municipality of ``area`` with its competences (the MC2CM local tier); whether it
+        runs social action and holds only the implementation of a competence."""
         nonlocal city_count
         m = city_count
         city_count += 1
         actor = country.actor(f"xx-city-{m}", f"Municipality {m}", "municipality", "local",
                               territory=area)
-        for competence, qualifier in LOCAL_COMPETENCES[: 2 + m % 4]:
+        held = [i for i, every in enumerate(LOCAL_EVERY) if (m + i) % every == 0]
+        for i in held:
+            competence, qualifier = LOCAL_COMPETENCES[i]
             country.allocate(actor, competence, "local", qualifier)
-        return actor
+        return actor, 0 in held, any("implementation" in LOCAL_COMPETENCES[i][1] for i in held)
 
     def civil_society(actor: str, m: int) -> None:
-        """The municipality's links with associations and employers, each a draw."""
-        if not gap("participatory"):
-            ngo = ngos[m % len(ngos)]
-            country.link(ngo, actor, "implements-for")
-            if not gap("capacity"):
-                country.link(actor, ngo, "funds")  # delivery unfunded otherwise
+        """The municipality's links with migrant associations, NGOs and employers, each a draw
+        (participatory gap without any; capacity gap for a delivery it does not fund)."""
         if not gap("participatory"):
             country.link(actor, migrants[m % len(migrants)], "consults")
+        if m % 10 == 0:
+            ngo = ngos[m // 10 % len(ngos)]
+            country.link(ngo, actor, "implements-for")
+            if not gap("capacity"):
+                country.link(actor, ngo, "funds")
         if m % 40 == 0:
             country.link(employers[m % len(employers)], actor, "partners-with")
 
-    def member_links(actor: str, department: str, service: str, forum: str,
-                     service_in_forum: bool, contract: str) -> None:
+    def member_links(actor: str, social: bool, implementation: bool, department: str,
+                     service: str, forum: str, service_in_forum: bool, contract: str) -> None:
         """The links between a municipality and the tiers above it, each a draw.
 
-        An information or objective gap with the department's service is planted unless a
-        forum or contract both take part in closes it again; what is planted is recorded.
+        Most links a real municipality has with its department pass through its body: the
+        department's social action service sits in the body (a forum: information) and the
+        body's territorial contract is signed by its members (shared objectives). Where they do
+        not, a municipality running social action needs its own link with the service; the
+        information and objective gaps planted then are recorded.
         """
         m = city_count - 1
         if forum:
             country.link(actor, forum, "member-of")
-        if contract:
-            country.link(actor, forum, "contracts-with", contract, "2022")
-        if gap("information"):
+        if social:
             if not (forum and service_in_forum):
-                country.planted.append(("information", actor, service))
-        else:
-            country.link(service, actor, "informs")
-        if not gap("fiscal"):
-            country.link(service, actor, "funds", "", "2020")
-        if gap("objective"):
-            if not contract:
+                if gap("information"):
+                    country.planted.append(("information", actor, service))
+                else:
+                    country.link(service, actor, "informs")
+            if not gap("fiscal"):
+                country.link(service, actor, "funds", "", "2020")
+            if contract:
+                country.link(actor, forum, "contracts-with", contract, "2022")
+            elif gap("objective"):
                 country.planted.append(("objective", actor, service))
-        else:
-            country.link(service, actor, "contracts-with")
-        if not gap("information"):
-            country.link(actor, department, "reports-to")
+            else:
+                country.link(service, actor, "contracts-with")
+        # support for what it implements: its body (or department) coordinates it
+        if implementation and not gap("capacity"):
+            country.link(forum or department, actor, "coordinates")
         if m % 25 == 0:
             signed = "2019" if m % 50 == 0 else "2021"
             country.link(delegation, actor, "contracts-with", contracts, signed)
@@ -342,13 +355,14 @@ def generate_country(municipalities: int, seed: int = 7, gap_share: float = 0.05
                 if not gap("accountability"):
                     country.link(department, forum, "evaluates", contract)
             for k in range(members_wanted):
-                actor = city(area)
+                actor, social, implementation = city(area)
                 if is_metropole and k == 0:
                     _large_city(country, actor, forum, gap)
-                member_links(actor, department, service, forum, service_in_forum, contract)
+                member_links(actor, social, implementation, department, service, forum,
+                             service_in_forum, contract)
         for _ in range(unattached):
             m = city_count
-            actor = city(f"Municipality {m} alone")
+            actor, _social, _implementation = city(f"Municipality {m} alone")
             country.link(actor, department, "reports-to")
             civil_society(actor, m)
     return country

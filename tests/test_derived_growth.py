@@ -112,10 +112,12 @@ def test_the_shared_forum_and_contract_gaps_are_the_planted_ones(country, tmp_pa
 
 
 def _service_pairs(country: Country) -> set[tuple[str, str]]:
-    """(municipality, the social action service of its area) for every served municipality."""
+    """(municipality, the social action service of its area) for every municipality that runs
+    social action where a service does too: the pairs the two shapes compare."""
     services = {row[6]: row[0] for row in country.actors if row[0].startswith("xx-service-")}
+    social = {row[0] for row in country.competences if row[1] == "social-action"}
     return {(row[0], services[row[6]]) for row in country.actors
-            if row[2] == "municipality" and row[6] in services}
+            if row[2] == "municipality" and row[6] in services and row[0] in social}
 
 
 def test_the_store_engine_finds_what_pyshacl_finds_on_a_small_country(tmp_path):
