@@ -11,6 +11,12 @@ eight governance gaps, so validation has something to find at every size.
 
     python bench/generate.py --actors 9000 --out /tmp/country      # about 1,000,000 triples
     python bench/generate.py --triples 100000 --out /tmp/country --defects /tmp/defects.ttl
+    python bench/generate.py --preset france --out /tmp/france      # 34,969 municipalities
+    python bench/generate.py --municipalities 2000 --out /tmp/small  # the same proportions
+
+``--actors`` and ``--triples`` scale every tier with the actors (the benchmarks' synthetic
+country); ``--municipalities`` and ``--preset`` build a country with a real one's proportions
+(:mod:`bench.country`): bodies of skewed sizes, overseas departments, metropoles.
 
 ``--defects`` also writes a Turtle file of statements that break the data-quality shapes, one
 kind of error after another (a missing name, a bad country code, a holder that is not an
@@ -43,6 +49,8 @@ class Country:
     links: list[list[str]] = field(default_factory=list)
     instruments: list[list[str]] = field(default_factory=list)
     line: int = 0
+    #: gaps a generator planted on purpose: (gap type, actor or territory, other actor or "")
+    planted: list[tuple[str, str, str]] = field(default_factory=list)
 
     def locator(self) -> str:
         self.line += 1
@@ -300,18 +308,37 @@ def write_defects(country: Country, path: Path, count: int | None = None) -> Pat
 
 
 def main() -> None:
+    from bench.country import PRESETS, generate_country  # it builds on this module's rows
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     size = parser.add_mutually_exclusive_group(required=True)
     size.add_argument("--actors", type=int, help="about this many actors")
     size.add_argument("--triples", type=int, help="about this many triples once loaded")
+    size.add_argument("--municipalities", type=int,
+                      help="a country of this many municipalities with real proportions")
+    size.add_argument("--preset", choices=sorted(PRESETS),
+                      help="a named country's number of municipalities (france: 34,969)")
     parser.add_argument("--out", type=Path, required=True, help="dataset folder to write")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--gap-share", type=float, default=0.05)
+    parser.add_argument("--share", action="append", default=[], metavar="GAP=SHARE",
+                        help="a share for one gap type (with --municipalities or --preset), "
+                             "e.g. --share information=0.1; repeatable")
     parser.add_argument("--defects", type=Path,
                         help="also write a Turtle file of data-quality errors here")
     args = parser.parse_args()
-    actors = args.actors or max(10, args.triples // TRIPLES_PER_ACTOR)
-    country = generate(actors, args.seed, args.gap_share)
+    if args.municipalities or args.preset:
+        shares = {}
+        for item in args.share:
+            kind, _, share = item.partition("=")
+            shares[kind] = float(share)
+        municipalities = args.municipalities or PRESETS[args.preset]
+        country = generate_country(municipalities, args.seed, args.gap_share, shares)
+    else:
+        if args.share:
+            parser.error("--share needs --municipalities or --preset")
+        actors = args.actors or max(10, args.triples // TRIPLES_PER_ACTOR)
+        country = generate(actors, args.seed, args.gap_share)
     write(country, args.out)
     if args.defects:
         write_defects(country, args.defects)
@@ -320,4 +347,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import sys
+
+    # run as a script: the project root on the path (for bench.country), not bench/ itself
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
     main()
