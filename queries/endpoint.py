@@ -425,23 +425,13 @@ def example_text(query: LibraryQuery) -> str:
 def query_page(endpoint: Endpoint) -> str:
     """The YASGUI page: its script and styles and the govatlas set-up are files of the
     package, so the page fetches nothing from outside (the policy header forbids it too)."""
-    prefixes = json.dumps(PREFIXES).replace("<", "\\u003c")
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>govatlas SPARQL endpoint</title>
-<link rel="stylesheet" href="/assets/yasgui/yasgui.min.css">
-<link rel="stylesheet" href="/assets/page.css">
-</head><body>
-<header><h1>govatlas SPARQL endpoint</h1>
-<p>Read-only SPARQL 1.1 endpoint at <code>/sparql</code> (GET or POST). Queries stop after
-{endpoint.timeout:g}&nbsp;s and return at most {endpoint.max_rows} results; the default graph
-holds each statement once, the datasets are also named graphs. Each tab below is a query of the
-library, its parameters set to their defaults.</p></header>
-<div id="yasgui" data-prefixes='{prefixes.replace("'", "&#39;")}'></div>
-<script src="/assets/yasgui/yasgui.min.js"></script>
-<script src="/assets/page.js"></script>
-</body></html>
-"""
+    from string import Template
+
+    prefixes = json.dumps(PREFIXES).replace("<", "\\u003c").replace("'", "&#39;")
+    page = Template(resources.files("govatlas.queries").joinpath(ASSETS, "page.html")
+                    .read_text(encoding="utf-8"))
+    return page.substitute(timeout=f"{endpoint.timeout:g}", max_rows=endpoint.max_rows,
+                           prefixes=prefixes)
 
 
 def serve(store: GraphStore | QueryView | Path, host: str = "127.0.0.1", port: int = 7878,

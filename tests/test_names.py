@@ -61,3 +61,18 @@ def test_an_ambiguous_name_lists_its_candidates(empty_store, dataset) -> None:
 def test_an_actor_by_acronym_and_by_id(bundled_store) -> None:
     assert resolve_name(bundled_store, "actor", "DIAIR") == "fr-diair"
     assert resolve_name(bundled_store, "actor", "fr-diair") == "fr-diair"
+
+
+def test_a_map_of_a_wrong_place_is_refused_not_drawn_empty(store: str, tmp_path) -> None:
+    result = run(store, "map", "--city", "Lyo", "-o", str(tmp_path / "map.html"))
+    assert result.exit_code == 2 and "Did you mean: Lyon" in result.output
+    assert not (tmp_path / "map.html").exists()
+    france = run(store, "map", "--country", "France", "-o", str(tmp_path / "fr.html"))
+    assert france.exit_code == 0 and (tmp_path / "fr.html").stat().st_size > 10_000
+
+
+def test_a_store_folder_that_holds_no_store_is_an_error(tmp_path) -> None:
+    missing = tmp_path / "no" / "such" / "dir"
+    result = CliRunner().invoke(main, ["--store", str(missing), "stats"])
+    assert result.exit_code == 3 and "no store at" in result.output
+    assert not missing.exists()
