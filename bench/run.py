@@ -134,10 +134,33 @@ def preload(modules: Iterable[str] = PRELOAD) -> None:
     link_families()
 
 
+def country_main(argv: list[str]) -> None:
+    """``--country [--municipalities N] [--out DIR]``: every command on a country of real
+    shape (France-sized by default), as a table; see :mod:`bench.country_run`."""
+    from bench.country_run import country_table
+
+    parser = argparse.ArgumentParser(prog="run.py --country")
+    parser.add_argument("--country", action="store_true")
+    parser.add_argument("--municipalities", type=int,
+                        help="a smaller country (default: the France preset, 34,969)")
+    parser.add_argument("--out", type=Path, help="folder for the country, its store and "
+                                                 "RESULTS-country.md (default: a temporary one)")
+    parser.add_argument("--limit", type=float, default=900, help="seconds a command may run")
+    args = parser.parse_args(argv)
+    work = args.out or Path(tempfile.mkdtemp(prefix="govatlas-country-"))
+    work.mkdir(parents=True, exist_ok=True)
+    table = country_table(work, args.municipalities, args.limit)
+    (work / "RESULTS-country.md").write_text(table, encoding="utf-8")
+    print(f"\nWritten to {work / 'RESULTS-country.md'}")
+
+
 def main(argv: list[str] | None = None) -> None:
     from bench.plan import Bench
     from bench.report import machine, write_results
 
+    if "--country" in (argv if argv is not None else sys.argv[1:]):
+        country_main(argv if argv is not None else sys.argv[1:])
+        return
     settings = settings_from(argv)
     started = time.monotonic()
     preload()
