@@ -48,10 +48,19 @@ def _expand_escapes(text: str) -> str:
     return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", expand, text)
 
 
+def _without_comment_lines(text: str) -> str:
+    """``text`` without its whole-line comments (a library query's header, whose words such
+    as "Settlement service providers" call nothing). A comment after code on the same line is
+    kept, so the check stays on the safe side: it can only refuse more."""
+    return re.sub(r"(?m)^[ \t]*#.*$", "", text)
+
+
 def _may_call(text: str) -> bool:
-    """Whether the text holds ``SERVICE`` or ``LOAD`` at all (escapes expanded): without
-    them, no call (``LOAD`` is an update, which the engine's query call never runs either)."""
-    return re.search(r"service|load", _expand_escapes(text), re.IGNORECASE) is not None
+    """Whether the text holds ``SERVICE`` or ``LOAD`` at all (escapes expanded, comment lines
+    left out): without them, no call (``LOAD`` is an update, which the engine's query call
+    never runs either)."""
+    return re.search(r"service|load", _expand_escapes(_without_comment_lines(text)),
+                     re.IGNORECASE) is not None
 
 
 def warm_up() -> None:
@@ -93,7 +102,7 @@ def service_targets(query_text: str) -> list[str | None]:
             raise RemoteQueryRefused(
                 "this endpoint is read-only: updates (LOAD, INSERT, DELETE, ...) are refused "
                 "and change nothing") from error
-        expanded = _expand_escapes(query_text)
+        expanded = _expand_escapes(_without_comment_lines(query_text))
         if re.search(r"service", expanded, re.IGNORECASE):
             raise RemoteQueryRefused(
                 "the query could not be checked for SERVICE calls (the SPARQL 1.1 parser "
@@ -101,7 +110,7 @@ def service_targets(query_text: str) -> list[str | None]:
                 "refused, since federated queries are not run here") from error
         return []
     except Exception as error:  # rdflib raises other errors on some malformed input
-        expanded = _expand_escapes(query_text)
+        expanded = _expand_escapes(_without_comment_lines(query_text))
         if re.search(r"service", expanded, re.IGNORECASE):
             raise RemoteQueryRefused(
                 f"the query could not be checked for SERVICE calls ({error}): refused") from error

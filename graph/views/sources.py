@@ -99,7 +99,8 @@ def statements_about(store: GraphStore, iri: str) -> list[Attested]:
         else:
             sentence = (f"{name(row['effect'])} the {name(row['gap']).lower()}: "
                         f"{text('about')}")
-        attested = Attested(kind, sentence + period, text("source"), text("locator"),
+        note = f" (note: {text('note')})" if text("note") else ""
+        attested = Attested(kind, sentence + period + note, text("source"), text("locator"),
                             text("record"), row["s"].value)
         found.setdefault((attested.iri, attested.record), attested)
     order = {"definition": 0, "competence": 1, "link": 2, "figure": 3, "gap evidence": 4}
