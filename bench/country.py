@@ -34,9 +34,9 @@ from dataclasses import dataclass
 
 from bench.generate import (
     LOCAL_COMPETENCES,
-    NATIONAL_COMPETENCES,
     REGIONAL_COMPETENCES,
     Country,
+    add_state,
 )
 
 #: Every k-th municipality holds the local tier's i-th competence (social action in one of
@@ -153,15 +153,7 @@ def generate_country(municipalities: int, seed: int = 7, gap_share: float = 0.05
                      max(1, round(municipalities / p.municipalities_per_metropole)))
 
     # --- the State ------------------------------------------------------------------------
-    state = country.actor("xx-state", "National government", "national-government", "national")
-    ministries = [country.actor(f"xx-ministry-{i}", f"Ministry {i}", "ministry", "national",
-                                state) for i in range(8)]
-    delegation = country.actor("xx-delegation", "Interministerial Delegation",
-                               "interministerial-delegation", "national", ministries[0])
-    for competence in NATIONAL_COMPETENCES:
-        country.allocate(state, competence, "national")
-    for ministry in ministries:
-        country.link(delegation, ministry, "coordinates")
+    state, ministries, delegation = add_state(country)
     contracts = country.instrument("xx-contracts", "Territorial integration contracts",
                                    "contract", valid_from="2019", owner=delegation)
     strategy = country.instrument("xx-strategy", "National integration strategy", "strategy",

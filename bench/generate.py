@@ -86,6 +86,21 @@ LOCAL_COMPETENCES = (("social-action", ""), ("early-childhood", ""),
                      ("housing", "implementation"), ("language-learning", ""), ("culture", ""))
 
 
+def add_state(country: Country) -> tuple[str, list[str], str]:
+    """The national government, its eight ministries and the interministerial delegation
+    that coordinates them, with the national competences: (state, ministries, delegation)."""
+    state = country.actor("xx-state", "National government", "national-government", "national")
+    ministries = [country.actor(f"xx-ministry-{i}", f"Ministry {i}", "ministry", "national",
+                                state) for i in range(8)]
+    delegation = country.actor("xx-delegation", "Interministerial Delegation",
+                               "interministerial-delegation", "national", ministries[0])
+    for competence in NATIONAL_COMPETENCES:
+        country.allocate(state, competence, "national")
+    for ministry in ministries:
+        country.link(delegation, ministry, "coordinates")
+    return state, ministries, delegation
+
+
 def generate(actors: int, seed: int = 7, gap_share: float = 0.05) -> Country:
     """A country of about ``actors`` actors; ``gap_share`` of places miss a closing link."""
     rng = random.Random(seed)
@@ -100,15 +115,7 @@ def generate(actors: int, seed: int = 7, gap_share: float = 0.05) -> Country:
     migrant_associations = max(1, int(actors * 0.05))
     employers = max(1, int(actors * 0.05))
 
-    state = country.actor("xx-state", "National government", "national-government", "national")
-    ministries = [country.actor(f"xx-ministry-{i}", f"Ministry {i}", "ministry", "national",
-                                state) for i in range(8)]
-    delegation = country.actor("xx-delegation", "Interministerial Delegation",
-                               "interministerial-delegation", "national", ministries[0])
-    for competence in NATIONAL_COMPETENCES:
-        country.allocate(state, competence, "national")
-    for ministry in ministries:
-        country.link(delegation, ministry, "coordinates")
+    state, ministries, delegation = add_state(country)
     country.instrument("xx-contracts", "Territorial integration contracts", "contract",
                        valid_from="2019")
     country.instrument("xx-strategy", "National integration strategy", "strategy",
