@@ -47,11 +47,12 @@ def per_dataset(store: GraphStore) -> list[tuple[str, int, int, int, int]]:
     rows = []
     for name in store.dataset_names():
         graph = DATASET_GRAPH + name
-        counts = store.select(load_query(__package__, "dataset-counts"),
-                              {"graph": ox.NamedNode(graph)})[0]
-        triples = sum(1 for _ in store.quads(graph))
-        rows.append((name, int(counts["actors"].value), int(counts["allocs"].value),
-                     int(counts["links"].value), triples))
+        counts = {row["class"].value[len(GA):]: int(row["n"].value) for row in store.select(
+            load_query(__package__, "dataset-counts"), {"graph": ox.NamedNode(graph)})}
+        triples = int(store.select(load_query(__package__, "graph-size"),
+                                   {"graph": ox.NamedNode(graph)})[0]["n"].value)
+        rows.append((name, counts.get("Actor", 0), counts.get("CompetenceAllocation", 0),
+                     counts.get("CoordinationLink", 0), triples))
     return rows
 
 
