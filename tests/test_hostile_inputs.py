@@ -166,3 +166,17 @@ def test_remote_jsonld_context_is_refused_without_fetching(tmp_path):
     with pytest.raises(TimeoutError):
         listener.accept()  # nothing connected
     listener.close()
+
+
+@pytest.mark.parametrize("uri", ["bolt://neo4j:s3cret@127.0.0.1:1",
+                                 "bolt://neo4j:s3cret@127.0.0.1:bad/x",
+                                 "neo4j://neo4j:s3cret@[::1"])
+def test_a_bolt_uri_with_a_password_is_refused_without_printing_it(tmp_path, uri):
+    turtle = tmp_path / "a.ttl"
+    turtle.write_text("<http://example.org/a> <http://example.org/p> 1 .\n", encoding="utf-8")
+    store = str(tmp_path / "store")
+    assert govatlas("--store", store, "load", str(turtle))["code"] == 0
+    outcome = govatlas("--store", store, "export", "neo4j", "--uri", uri)
+    assert outcome["code"] in (2, 3), outcome
+    assert "s3cret" not in outcome["stderr"] and "Traceback" not in outcome["stderr"], outcome
+    assert "--password" in outcome["stderr"] or "not a Bolt URI" in outcome["stderr"], outcome
