@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from govatlas.ontology.errors import GovatlasError
+from govatlas.ontology.errors import GovatlasError, UsageError
 
 DEFAULT_MAX_INPUT_MB = 1024
 
@@ -43,13 +43,33 @@ class DataError(GovatlasError):
         super().__init__(f"{len(problems)} {noun} in the input, nothing was loaded:\n{shown}{more}")
 
 
+def input_limit_mb() -> float:
+    """The input limit in megabytes: ``$GOVATLAS_MAX_INPUT_MB``, else 1024.
+
+    A value that is not a positive number is a :class:`UsageError` naming the variable and
+    the form it takes, not a traceback from ``float()``.
+    """
+    raw = os.environ.get("GOVATLAS_MAX_INPUT_MB")
+    if raw is None or not raw.strip():
+        return float(DEFAULT_MAX_INPUT_MB)
+    try:
+        limit = float(raw)
+    except ValueError:
+        limit = float("nan")
+    if not 0 < limit < float("inf"):
+        raise UsageError(f"GOVATLAS_MAX_INPUT_MB={raw!r} is not a size: give a positive number "
+                         f"of megabytes, such as GOVATLAS_MAX_INPUT_MB=2048 (the default is "
+                         f"{DEFAULT_MAX_INPUT_MB}), or unset it")
+    return limit
+
+
 def check_size(path: Path, display: str) -> None:
     """Refuse a file larger than ``$GOVATLAS_MAX_INPUT_MB`` (default 1024 MB) before reading.
 
     A loader holds a dataset in memory to check it whole before writing it; a limit turns an
     out-of-memory crash on a huge file into an error that says what to do.
     """
-    limit_mb = float(os.environ.get("GOVATLAS_MAX_INPUT_MB", DEFAULT_MAX_INPUT_MB))
+    limit_mb = input_limit_mb()
     size_mb = path.stat().st_size / 1_000_000
     if size_mb > limit_mb:
         raise DataError([Problem(

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from govatlas.ontology.formats import RDF_FORMATS_BY_SUFFIX
 
 from .errors import DataError, Problem, check_size
+from .limits import check_rdf_xml
 
 
 def is_rdf_file(path: Path) -> bool:
@@ -27,14 +28,24 @@ def read_rdf(path: Path, graph: str) -> list[ox.Quad]:
     if path.stat().st_size == 0:
         raise DataError([Problem(str(path), None, None, "is empty",
                                  "give a file with at least one triple")])
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        check_rdf_xml(path, str(path))  # pyoxigraph expands XML entities without a bound
+    # a file URI needs an absolute path; the base is where relative IRIs of the file resolve
+    base_iri = path.resolve().as_uri()
     try:
         quads = [
             ox.Quad(quad.subject, quad.predicate, quad.object, target)
-            for quad in ox.parse(path=str(path), format=rdf_format, base_iri=path.as_uri())
+            for quad in ox.parse(path=str(path), format=rdf_format, base_iri=base_iri)
         ]
     except SyntaxError as error:
         line = error.lineno if isinstance(error.lineno, int) else None
         message = str(error.msg if hasattr(error, "msg") else error)
+        if rdf_format == ox.RdfFormat.JSON_LD and _remote_context(message):
+            raise DataError([Problem(str(path), line, None,
+                                     "names a remote @context, and remote contexts are not "
+                                     "fetched: inline it",
+                                     "replace the context's URL by the JSON object it holds "
+                                     "(\"@context\": {...}); nothing was downloaded")]) from error
         raise DataError([Problem(str(path), line, None, f"is not valid "
                                  f"{rdf_format.name} ({message})",
                                  "correct the syntax at that line; a validator such as "
@@ -47,3 +58,12 @@ def read_rdf(path: Path, graph: str) -> list[ox.Quad]:
         raise DataError([Problem(str(path), None, None, "holds no triples",
                                  "give a file with at least one triple")])
     return quads
+
+
+def _remote_context(message: str) -> bool:
+    """Whether pyoxigraph's JSON-LD error is its refusal to load a remote context.
+
+    pyoxigraph is given no document loader, so it never fetches a context; it stops with a
+    message naming its missing ``LoadDocumentCallback``, which would mean nothing to a person.
+    """
+    return "LoadDocumentCallback" in message or "remote context" in message.lower()

@@ -19,6 +19,7 @@ from govatlas.ontology.namespaces import DATASET_GRAPH
 
 from .dataset import slug
 from .errors import DataError, Problem
+from .limits import check_xlsx
 from .rdf_files import is_rdf_file, read_rdf
 from .tables import Table, display_path, read_tables
 
@@ -59,4 +60,6 @@ def read_input(path: Path, name: str | None = None) -> Input:
         raise DataError([Problem(display_path(path), None, None, "has an unknown format",
                                  "give a dataset folder of CSV files, an .xlsx workbook, or "
                                  f"RDF ({', '.join(sorted(RDF_FORMATS_BY_SUFFIX))})")])
+    if path.is_file():
+        check_xlsx(path, display_path(path))  # before openpyxl unpacks a sheet whole
     return Input(path, name, tables=read_tables(path))

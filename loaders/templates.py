@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from govatlas.ontology.cells import neutralise_row
+
 from .tables import TEMPLATES
 
 
@@ -19,13 +21,18 @@ def write_csv_templates(folder: Path, with_optional: bool = True) -> list[Path]:
         if path.exists():
             continue
         with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerow(template.columns)
+            csv.writer(handle).writerow(neutralise_row(list(template.columns)))
         written.append(path)
     return written
 
 
 def write_xlsx_template(path: Path) -> Path:
-    """Write a workbook with one sheet per template, headers in bold and frozen."""
+    """Write a workbook with one sheet per template, headers in bold and frozen.
+
+    The only XLSX govatlas writes; its cells are the templates' column names, passed through
+    :func:`govatlas.ontology.cells.neutralise_row` like every other tabular output so that a
+    future column name can never become a formula.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -33,7 +40,7 @@ def write_xlsx_template(path: Path) -> Path:
     workbook.remove(workbook.active)
     for name, template in TEMPLATES.items():
         sheet = workbook.create_sheet(name)
-        sheet.append(list(template.columns))
+        sheet.append(neutralise_row(list(template.columns)))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

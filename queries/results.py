@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pyoxigraph as ox
 
+from govatlas.ontology.cells import looks_like_formula, neutralise
 from govatlas.ontology.namespaces import PREFIXES, XSD
 
 from .library import QueryError
@@ -80,7 +81,16 @@ def _xml_term(term) -> str:
 
 def _serialize_solutions(result: QueryResult, fmt: str) -> bytes:
     """SPARQL 1.1 results in JSON, XML, CSV or TSV, written from the W3C specifications (the
-    rows may hold blank nodes, which a rebuilt query could not)."""
+    rows may hold blank nodes, which a rebuilt query could not).
+
+    CSV and TSV are W3C formats that programs read, but people open them in spreadsheets,
+    which run a cell beginning with ``=``, ``+``, ``-`` or ``@`` as a formula. So in those two
+    a literal's text that looks like a formula (not a number: ``-3`` stays) gets a leading
+    single quote (:mod:`govatlas.ontology.cells`). Only values change, never the header, the
+    quoting or the row layout, so the file still parses as SPARQL CSV/TSV; IRIs and blank
+    nodes cannot begin with those characters. A program that needs every value byte for byte
+    asks for JSON or XML, which are left exactly as the data holds them.
+    """
     import csv
     import io
     import json
@@ -115,12 +125,26 @@ def _serialize_solutions(result: QueryResult, fmt: str) -> bytes:
         for row in result.rows:
             writer.writerow(["" if term is None else
                              (f"_:{term.value}" if isinstance(term, ox.BlankNode)
-                              else term.value) for term in row])
+                              else neutralise(term.value)) for term in row])
         return buffer.getvalue().encode()
     lines = ["\t".join(f"?{name}" for name in result.variables)]
-    lines += ["\t".join("" if term is None else str(term) for term in row)
+    lines += ["\t".join("" if term is None else str(_tsv_term(term)) for term in row)
               for row in result.rows]
     return ("\n".join(lines) + "\n").encode()
+
+
+def _tsv_term(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> object:
+    """A literal whose text a spreadsheet would run, with a quote put in front of its text.
+
+    A TSV literal is written in Turtle form (``"=HYPERLINK(...)"``), but a spreadsheet
+    importing the file strips the double quotes and runs what is left, so the lexical form is
+    neutralised inside the quotes (its datatype and language kept).
+    """
+    if isinstance(term, ox.Literal) and looks_like_formula(term.value):
+        if term.language:
+            return ox.Literal("'" + term.value, language=term.language)
+        return ox.Literal("'" + term.value, datatype=term.datatype)
+    return term
 
 
 

@@ -10,6 +10,8 @@ import io
 import json
 from collections.abc import Sequence
 
+from govatlas.ontology.cells import neutralise_row
+
 FORMATS = ("table", "md", "csv", "tsv", "json")
 
 
@@ -21,11 +23,12 @@ def render_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: s
         return json.dumps([dict(zip(columns, row, strict=True)) for row in texts],
                           ensure_ascii=False, indent=2)
     if fmt in ("csv", "tsv"):
+        # a spreadsheet opens these: formula-like labels get a leading quote (numbers stay)
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t",
                             lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(texts)
+        writer.writerow(neutralise_row(list(columns)))
+        writer.writerows(neutralise_row(row) for row in texts)
         return buffer.getvalue()
     if fmt == "md":
         def escape(text: str) -> str:

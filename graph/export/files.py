@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore
 from govatlas.ontology import formats
+from govatlas.ontology.cells import neutralise_row
 from govatlas.ontology.errors import GovatlasError
 from govatlas.ontology.namespaces import GA, PREFIXES, PROV, RDF
 from govatlas.ontology.sparql import load_query
@@ -79,6 +80,11 @@ def write_neo4j_admin_csv(store: GraphStore, folder: Path) -> list[Path]:
     ``:END_ID``, ``:TYPE``), with ``constraints.cypher`` (run it after the import) and
     ``import.sh`` (the ``neo4j-admin database import full`` command line). IRIs are globally
     unique, so all nodes share one ID space and relationships name their ends by IRI.
+
+    People open these files in spreadsheets too, so a text value that a spreadsheet would run
+    as a formula (``=HYPERLINK(...)``; numbers such as ``-3`` are left alone) is written with
+    a leading single quote (:mod:`govatlas.ontology.cells`), which neo4j-admin then imports
+    as part of the text: the label reads ``'=HYPERLINK(...)`` in Neo4j, never a formula.
     """
     folder.mkdir(parents=True, exist_ok=True)
     graph = property_graph(store)
@@ -95,9 +101,9 @@ def write_neo4j_admin_csv(store: GraphStore, folder: Path) -> list[Path]:
                 if node.label != label:
                     continue
                 labels = ARRAY_DELIMITER.join((*node.labels, GOVATLAS_LABEL))
-                writer.writerow([node.iri, labels] + [
+                writer.writerow(neutralise_row([node.iri, labels] + [
                     _cell(node.properties.get(prop), kind, f"{name} {node.iri} {prop}")
-                    for prop, kind in schema if prop != "iri"])
+                    for prop, kind in schema if prop != "iri"]))
         written.append(path)
     for kind, name in RELATIONSHIP_FILES.items():
         schema = RELATIONSHIP_PROPERTIES[kind]
@@ -110,9 +116,9 @@ def write_neo4j_admin_csv(store: GraphStore, folder: Path) -> list[Path]:
             for rel in graph.relationships:
                 if rel.kind != kind:
                     continue
-                writer.writerow([rel.start, rel.end, rel.type] + [
+                writer.writerow(neutralise_row([rel.start, rel.end, rel.type] + [
                     _cell(rel.properties.get(prop), prop_kind, f"{name} {rel.key} {prop}")
-                    for prop, prop_kind in schema] + ["true"])
+                    for prop, prop_kind in schema] + ["true"]))
         written.append(path)
     constraints = folder / "constraints.cypher"
     constraints.write_text(

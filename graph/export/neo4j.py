@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govatlas.graph.store import GraphStore
-from govatlas.ontology.errors import EXIT_STORE, GovatlasError
+from govatlas.ontology.errors import EXIT_STORE, GovatlasError, UsageError
 
 from .property_graph import KEYED_LABELS, PropertyGraph, check_name, property_graph
 
@@ -120,14 +120,38 @@ class Batch:
 
 
 def safe_uri(uri: str) -> str:
-    """``uri`` without any user:password part, for messages."""
-    parts = urllib.parse.urlsplit(uri)
-    if parts.username is None and parts.password is None:
+    """``uri`` without any user:password part, for messages.
+
+    Works on the text of the address (``rpartition("@")``), so a malformed port or host
+    cannot make it fail and leave the raw URI, password included, in a traceback.
+
+    >>> safe_uri("bolt://neo4j:s3cret@db.example:bad/x")
+    'bolt://db.example:bad/x'
+    """
+    try:
+        parts = urllib.parse.urlsplit(uri)
+    except ValueError:  # e.g. an unbalanced "[" in the host: show nothing of the address
+        return "<an unreadable URI>"
+    if "@" not in parts.netloc:
         return uri
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
+    host = parts.netloc.rpartition("@")[2]
     return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+
+
+def check_uri(uri: str) -> None:
+    """Refuse a Bolt URI that holds credentials (``bolt://user:password@host``).
+
+    The Neo4j driver refuses them too, but with a message that repeats the whole URI,
+    password included; the credentials have their own options, which are never printed.
+    """
+    try:
+        has_userinfo = "@" in urllib.parse.urlsplit(uri).netloc
+    except ValueError:
+        has_userinfo = "@" in uri
+    if has_userinfo:
+        raise UsageError(f"the Bolt URI {safe_uri(uri)} was given with a user name or password "
+                         "in it: give the address alone, and the credentials with --user and "
+                         "--password (or $GOVATLAS_NEO4J_USER and $GOVATLAS_NEO4J_PASSWORD)")
 
 
 # --- the queries -------------------------------------------------------------------------
@@ -315,12 +339,14 @@ def export_neo4j(store: GraphStore, uri: str, user: str, password: str,
     """
     from neo4j.exceptions import (
         AuthError,
+        ConfigurationError,
         Neo4jError,
         ServiceUnavailable,
         SessionExpired,
     )
 
     started = time.monotonic()
+    check_uri(uri)
     shown = safe_uri(uri)
     graph = property_graph(store)
     summary = ExportSummary(uri=shown, database=database, skipped=list(graph.skipped))
@@ -339,9 +365,10 @@ def export_neo4j(store: GraphStore, uri: str, user: str, password: str,
         raise ExportError(f"the Bolt server at {shown} refused the connection "
                           f"({error.message or type(error).__name__}): check the user name "
                           "and password") from error
-    except ValueError as error:  # a malformed URI or scheme
-        raise ExportError(f"'{shown}' is not a Bolt URI ({error}): use bolt://HOST:7687 or "
-                          "neo4j://HOST:7687") from error
+    except (ValueError, ConfigurationError) as error:  # a malformed URI or scheme
+        reason = str(error).replace(uri, shown)  # the driver repeats the URI it was given
+        raise ExportError(f"'{shown}' is not a Bolt URI ({reason}): use bolt://HOST:7687 or "
+                          "neo4j://HOST:7687") from None
     try:
         with driver.session(database=database) as session:
             def run(query: str, **parameters: Any) -> Any:
