@@ -71,3 +71,46 @@ def test_a_dataset_with_civil_society_keeps_one_finding_per_actor(tmp_path):
     participatory = [f for f in outcome.findings if f.shape == PARTICIPATORY]
     assert len(participatory) > 1 and all(f.covers == 1 for f in participatory)
     assert not any(row.missing for row in outcome.coverage)
+
+
+def test_cases_group_findings_by_rule_and_place(tmp_path):
+    from govatlas.graph.validation.cases import case_id, cases
+
+    outcome = validate_paths([write(generate(400, gap_share=0.3), tmp_path / "country")])
+    grouped = cases(outcome.findings)
+    assert sum(case.findings for case in grouped) == len(outcome.findings)
+    assert len(grouped) < len(outcome.findings) / 10
+    by_id = {case.id: case for case in grouped}
+    for finding in outcome.findings:
+        case = by_id[case_id(finding)]
+        assert (case.shape, case.level, case.country) == (
+            finding.shape, finding.level, finding.country)
+    biggest = grouped[0]
+    assert biggest.covers == max(case.covers for case in grouped if case.severity == "Warning")
+    assert biggest.rule and biggest.closed_by and 1 <= len(biggest.examples) <= 5
+    assert biggest.level == "local" and biggest.places > 1
+
+
+def test_reports_show_cases_first_and_list_findings_on_request(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from govatlas.cli import main
+
+    folder = without_civil_society(write(generate(400, gap_share=0.3), tmp_path / "country"))
+    run = CliRunner().invoke
+    text = run(main, ["validate", str(folder)]).output
+    assert text.index("== Cases") < text.index("== Coverage") < text.index("== Governance gaps")
+    assert "more finding(s): --all lists them" in text
+    assert "Participatory gap: no link with non-governmental actors: checked 0 of" in text
+    everything = run(main, ["validate", str(folder), "--all"]).output
+    assert "more finding(s)" not in everything and len(everything) > len(text)
+    assert text.count("\n      at ") == 50
+    assert run(main, ["validate", str(folder), "--limit", "3"]).output.count("\n      at ") == 3
+    report = json.loads(run(main, ["validate", str(folder), "--format", "json"]).output)
+    ids = {case["id"] for case in report["cases"]}
+    assert all(finding["case"] in ids for finding in report["findings"])
+    assert sum(case["findings"] for case in report["cases"]) == len(report["findings"])
+    assert {row["shape"] for row in report["coverage"] if row["missing"]} == {
+        PARTICIPATORY, MIGRANTS}

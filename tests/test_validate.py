@@ -161,6 +161,9 @@ def test_gaps_command_filters_by_city_and_type(tmp_path):
     france = json.loads(runner.invoke(main, ["--store", store, "gaps", "--country", "FR",
                                              "--format", "json"]).output)["findings"]
     assert france and all(f["country"] == "FR" for f in france)
+    table = runner.invoke(main, ["--store", store, "gaps", "--country", "FR", "--limit", "2"])
+    assert table.exit_code == 0 and table.output.index("== Cases") < table.output.index("== Gov")
+    assert table.output.count("\n      at ") == 2 and "more finding(s)" in table.output
 
 
 LONG_LABEL = "Integration office " * 20  # 379 characters once stripped
