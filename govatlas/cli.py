@@ -28,6 +28,7 @@ from .options import (
     country_option,
     format_option,
     gap_option,
+    listing_options,
     output_option,
     territory_option,
     write_output,
@@ -144,18 +145,21 @@ def template(folder: Path, xlsx: bool, required_only: bool) -> None:
 @click.option("--engine", type=click.Choice(["store", "pyshacl"]), default="store",
               show_default=True, help="Run the shapes on the embedded store, or on pySHACL "
                                       "(the reference; slower).")
+@listing_options
 def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
-             no_gaps: bool, engine: str) -> None:
+             no_gaps: bool, engine: str, show_all: bool, limit: int) -> None:
     """Check new data (CSV folders, XLSX, Turtle, JSON-LD) against the templates and shapes.
 
-    Errors (data to fix) are reported with their file and row; governance gaps are warnings
-    and do not fail the run unless --fail-on gaps. Exit code: 0 no errors, 1 errors (or gaps
-    with --fail-on gaps), 2 the input cannot be read.
+    Every problem is reported in one run, with its file, row and fix (a file that cannot be
+    read is one of them), and the report is written whatever was found; governance gaps are
+    warnings and do not fail the run unless --fail-on gaps. Exit code: 0 no errors, 1 errors
+    (or gaps with --fail-on gaps).
     """
     from govatlas.viz.validation_report import render_report
 
     outcome = api().validate(list(paths), engine=engine, gaps=not no_gaps)
-    write_output(render_report(outcome.findings, outcome.inputs, fmt), output)
+    write_output(render_report(outcome.findings, outcome.inputs, fmt, outcome.cases,
+                               outcome.coverage, None if show_all else limit), output)
     if outcome.violations or (fail_on == "gaps" and outcome.gaps):
         sys.exit(EXIT_DATA)
 
@@ -224,9 +228,11 @@ def sources(store: Path | None, key: str, documents: Path | None, fmt: str) -> N
 @gap_option()
 @format_option(REPORT_FORMATS)
 @output_option()
+@listing_options
 @click.pass_obj
 def gaps(store: Path | None, country: str | None, territory: str | None,
-         gap_types: tuple[str, ...], fmt: str, output: Path | None) -> None:
+         gap_types: tuple[str, ...], fmt: str, output: Path | None, show_all: bool,
+         limit: int) -> None:
     """The governance gaps the shapes find in the stored graph, with the sources' own diagnoses.
 
     Each gap names its type (one of the OECD's eight), the actors and competence involved,
@@ -235,7 +241,8 @@ def gaps(store: Path | None, country: str | None, territory: str | None,
     from govatlas.viz.validation_report import render_report
 
     found = api().gaps(country, territory, gap_types, store)
-    write_output(render_report(found.findings, [found.scope], fmt), output)
+    write_output(render_report(found.findings, [found.scope], fmt, found.cases,
+                               limit=None if show_all else limit), output)
 
 
 @main.command()

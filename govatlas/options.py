@@ -96,3 +96,17 @@ def write_output(text: str, output: Path | None, what: str = "Report") -> None:
         return
     output.write_text(text, encoding="utf-8")
     click.echo(f"{what} written to {output}", err=True)
+
+
+#: findings the people's formats list after the cases unless told otherwise
+FINDINGS_LIMIT = 50
+
+
+def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--all and --limit: how many findings the people's report lists after its cases (the
+    machine formats always hold every finding)."""
+    command = click.option("--limit", type=click.IntRange(min=0), default=FINDINGS_LIMIT,
+                           show_default=True,
+                           help="List at most this many findings after the cases.")(command)
+    return click.option("--all", "show_all", is_flag=True,
+                        help="List every finding after the cases.")(command)

@@ -188,19 +188,19 @@ def scratch_store(paths: list[Path]) -> tuple[GraphStore, list[Problem], list[Pr
     """An in-memory store with the ontology and every input that can be read, for checking.
 
     Returns the store, the problems that stopped an input from being read, the problems of
-    the rows that could not be converted, and the inputs read. RDF inputs are stored first, so
-    the tables of one input may refer to ids another defines.
+    the rows and files of the inputs read (reading goes on past them), and the inputs read.
+    RDF inputs are stored first, so the tables of one input may refer to ids another defines.
     """
     store = GraphStore.in_memory()
     load_ontology(store)
     unreadable: list[Problem] = []
     inputs: list[Input] = []
+    problems: list[Problem] = []
     for path in paths:
         try:
-            inputs.append(read_input(path))
+            inputs.append(read_input(path, problems=problems))
         except DataError as error:
             unreadable.extend(error.problems)
-    problems: list[Problem] = []
     for item in sorted(inputs, key=lambda item: not item.is_rdf):
         quads, found = convert(store, item)
         store.replace_graph(item.graph, quads)

@@ -47,9 +47,15 @@ class Input:
         return self.quads is not None
 
 
-def read_input(path: Path, name: str | None = None) -> Input:
+def read_input(path: Path, name: str | None = None,
+               problems: list[Problem] | None = None) -> Input:
     """The dataset at ``path``, parsed; :class:`DataError` names every problem that stops it
-    from being read (missing file, unknown format, broken syntax, missing columns)."""
+    from being read (missing file, unknown format, broken syntax, missing columns).
+
+    With ``problems`` given, the problems of a table's rows and files (a bad byte, an extra
+    value, a missing column, an empty file) are appended to it instead and the rest is read,
+    so a validator sees them all at once; only an input that cannot be read at all raises.
+    """
     name = name or dataset_name(path)
     if not path.exists():
         raise DataError([Problem(display_path(path), None, None, "does not exist",
@@ -62,4 +68,4 @@ def read_input(path: Path, name: str | None = None) -> Input:
                                  f"RDF ({', '.join(sorted(RDF_FORMATS_BY_SUFFIX))})")])
     if path.is_file():
         check_xlsx(path, display_path(path))  # before openpyxl unpacks a sheet whole
-    return Input(path, name, tables=read_tables(path))
+    return Input(path, name, tables=read_tables(path, problems))

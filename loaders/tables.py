@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import DataError, Problem, check_size
@@ -31,6 +32,13 @@ class Template:
 
 
 PROVENANCE = ("source", "locator")
+
+MAX_LABEL_CHARS = 300
+"""The longest name a ``label``, ``title`` or one ``alt_labels`` entry may be: the bundled data's
+longest is 165 characters; past this a cell holds a paragraph pasted into the wrong column."""
+MAX_CELL_CHARS = 5_000
+"""The longest any cell may be (the bundled data's longest note is 536 characters)."""
+LABEL_COLUMNS = ("label", "title", "alt_labels")
 
 TEMPLATES: dict[str, Template] = {
     template.name: template
@@ -131,11 +139,13 @@ class Row:
 
 @dataclass
 class Table:
-    """The rows of one template file."""
+    """The rows of one template file, and the required columns its header lacks (their
+    values read as blanks, so the header problem is reported once, not once per row)."""
 
     template: Template
     file: str
     rows: list[Row] = field(default_factory=list)
+    missing_columns: frozenset[str] = frozenset()
 
 
 def _check_header(header: list[str], template: Template, file: str) -> list[Problem]:
@@ -162,8 +172,32 @@ def _check_header(header: list[str], template: Template, file: str) -> list[Prob
     return problems
 
 
+def _cell_problems(file: str, line: int, name: str, value: str) -> list[Problem]:
+    """What is wrong with one cell's text: control characters, undecodable bytes, length."""
+    problems = []
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        problems.append(Problem(file, line, name, "contains a control character",
+                                "remove it; values must be plain text"))
+    if len(value) > MAX_CELL_CHARS:
+        problems.append(Problem(file, line, name,
+                                f"is {len(value):,} characters long, more than the "
+                                f"{MAX_CELL_CHARS:,} a cell may hold",
+                                "shorten it; a long text belongs in the source document, "
+                                "cited by its locator"))
+    elif name in LABEL_COLUMNS:
+        longest = max(value.split("|") if name == "alt_labels" else [value], key=len)
+        if len(longest.strip()) > MAX_LABEL_CHARS:
+            problems.append(Problem(file, line, name,
+                                    f"has a name of {len(longest.strip()):,} characters, more "
+                                    f"than the {MAX_LABEL_CHARS} a name may have",
+                                    "give the name alone; a description belongs in 'note'"))
+    return problems
+
+
 def _records(header: list[str], cells: Iterator[tuple[int, list[str]]], table: Table,
              problems: list[Problem]) -> None:
+    """Append each non-blank row of ``cells`` to ``table``; a row with more values than the
+    header has columns is reported and left out (its values cannot be placed)."""
     names = [column.strip() for column in header]
     for line, values in cells:
         if not any(value.strip() for value in values):
@@ -177,57 +211,123 @@ def _records(header: list[str], cells: Iterator[tuple[int, list[str]]], table: T
         padded = values + [""] * (len(names) - len(values))
         row_values = {}
         for name, value in zip(names, padded, strict=True):
-            if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-                problems.append(Problem(table.file, line, name,
-                                        "contains a control character",
-                                        "remove it; values must be plain text"))
+            problems.extend(_cell_problems(table.file, line, name, value))
             row_values[name] = value
         table.rows.append(Row(table.file, line, row_values))
 
 
-def read_csv(path: Path, template: Template, display: str | None = None) -> Table:
-    """Read one CSV file of ``template``; raise :class:`DataError` on any problem."""
+def _missing_columns(header: list[str], template: Template) -> frozenset[str]:
+    cleaned = {column.strip() for column in header}
+    return frozenset(column for column in template.required if column not in cleaned)
+
+
+def _decode(data: bytes, file: str, problems: list[Problem]) -> str:
+    """``data`` as text, a BOM dropped; every line holding bytes that are not UTF-8 is
+    reported at its own line (decoding the whole file at once names only the first), and the
+    bytes are replaced so the rest of the row can still be checked."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            byte = raw[error.start:error.start + 1]
+            guess = byte.decode("cp1252", errors="replace")
+            problems.append(Problem(
+                file, number, None,
+                f"is not UTF-8 text (byte 0x{byte.hex().upper()} at character "
+                f"{error.start + 1}, '{guess}' in Latin-1/Windows-1252)",
+                "save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)"))
+    return data.decode("utf-8", errors="replace")
+
+
+def read_csv(path: Path, template: Template, display: str | None = None,
+             problems: list[Problem] | None = None) -> Table:
+    """Read one CSV file of ``template``.
+
+    With ``problems`` given, every problem is appended to it and the rows that could be read
+    are returned (a validator sees every problem in one run); without it, :class:`DataError`
+    names them all (a load takes nothing from a file with a problem).
+    """
     file = display or str(path)
     table = Table(template, file)
-    problems: list[Problem] = []
-    check_size(path, file)
+    found: list[Problem] = []
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        check_size(path, file)
+        data = path.read_bytes()
+    except DataError as error:
+        found.extend(error.problems)
+        data = None
     except OSError as error:
-        raise DataError([Problem(file, None, None, f"cannot be read ({error.strerror})",
-                                 "check the path and permissions")]) from error
-    with handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader, None)
-            if header is None:
-                raise DataError([Problem(
-                    file, None, None, "is empty",
-                    f"start it with the header row {','.join(template.required)} "
-                    "(govatlas template DIR writes one)")])
-            problems.extend(_check_header(header, template, file))
-
-            def cells() -> Iterator[tuple[int, list[str]]]:
-                start = reader.line_num + 1
-                for values in reader:
-                    yield start, values
-                    start = reader.line_num + 1
-
-            _records(header, cells(), table, problems)
-        except UnicodeDecodeError as error:
-            line = reader.line_num + 1
-            problems.append(Problem(file, line, None, f"is not UTF-8 text ({error.reason})",
-                                    "save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)"))
-        except csv.Error as error:
-            problems.append(Problem(file, reader.line_num, None, f"is not valid CSV ({error})",
-                                    "check the quotes on this line"))
-    if problems:
-        raise DataError(problems)
+        found.append(Problem(file, None, None, f"cannot be read ({error.strerror})",
+                             "check the path and permissions"))
+        data = None
+    if data is not None:
+        undecoded: list[Problem] = []
+        _read_csv_text(_decode(data, file, undecoded), template, table, found)
+        found[:0] = _with_columns(undecoded, table)
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise DataError(found)
     return table
 
 
-def read_xlsx_sheets(path: Path) -> dict[str, Table]:
-    """Read every template sheet of an XLSX workbook; raise :class:`DataError` on problems."""
+def _with_columns(problems: list[Problem], table: Table) -> list[Problem]:
+    """Encoding problems given the column of their row that holds the undecodable byte."""
+    rows = {row.line: row for row in table.rows}
+    located = []
+    for problem in problems:
+        row = rows.get(problem.line or 0)
+        column = next((name for name, value in row.values.items() if "\ufffd" in value),
+                      None) if row else None
+        located.append(replace(problem, column=column))
+    return located
+
+
+def _read_csv_text(text: str, template: Template, table: Table,
+                   problems: list[Problem]) -> None:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            problems.append(Problem(
+                table.file, None, None, "is empty",
+                f"start it with the header row {','.join(template.required)} "
+                "(govatlas template DIR writes one)"))
+            return
+        problems.extend(_check_header(header, template, table.file))
+        table.missing_columns = _missing_columns(header, template)
+
+        def cells() -> Iterator[tuple[int, list[str]]]:
+            start = reader.line_num + 1
+            for values in reader:
+                yield start, values
+                start = reader.line_num + 1
+
+        _records(header, cells(), table, problems)
+    except csv.Error as error:
+        problems.append(Problem(table.file, reader.line_num, None, f"is not valid CSV ({error})",
+                                "check the quotes on this line"))
+
+
+def read_xlsx_sheets(path: Path, problems: list[Problem] | None = None) -> dict[str, Table]:
+    """Read every template sheet of an XLSX workbook; problems are collected in ``problems``
+    when given (the readable rows are returned), else raised as :class:`DataError`."""
+    found: list[Problem] = []
+    tables = _read_workbook(path, found)
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise DataError(found)
+    return tables
+
+
+def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, Table]:
     from openpyxl import load_workbook
 
     check_size(path, display_path(path))
@@ -238,7 +338,6 @@ def read_xlsx_sheets(path: Path) -> dict[str, Table]:
                                  f"is not a readable XLSX workbook ({error})",
                                  "save it again as .xlsx from a spreadsheet program")]) from error
     tables: dict[str, Table] = {}
-    problems: list[Problem] = []
     try:
         for sheet in workbook.worksheets:
             template = TEMPLATES.get(sheet.title.strip())
@@ -259,14 +358,12 @@ def read_xlsx_sheets(path: Path) -> dict[str, Table]:
             while header and not header[-1].strip():
                 header.pop()
             problems.extend(_check_header(header, template, file))
-            table = Table(template, file)
+            table = Table(template, file, missing_columns=_missing_columns(header, template))
 
             _records(header, _sheet_cells(rows, len(header)), table, problems)
             tables[template.name] = table
     finally:
         workbook.close()
-    if problems:
-        raise DataError(problems)
     return tables
 
 
@@ -296,35 +393,59 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def read_tables(path: Path) -> dict[str, Table]:
-    """The template tables of a dataset folder or workbook, by template name."""
+def read_tables(path: Path, problems: list[Problem] | None = None) -> dict[str, Table]:
+    """The template tables of a dataset folder or workbook, by template name.
+
+    With ``problems`` given, every problem of every file is appended to it and what could be
+    read is returned, so a validator lists them all in one run; without it, :class:`DataError`
+    names them all. Only a path that is no dataset at all raises in both cases.
+    """
+    found: list[Problem] = []
     if path.is_file() and path.suffix.lower() == ".xlsx":
-        tables = read_xlsx_sheets(path)
+        tables = read_xlsx_sheets(path, found)
         missing = [name for name, template in TEMPLATES.items()
                    if template.mandatory_file and name not in tables]
         if missing:
-            raise DataError([Problem(str(path), None, None,
-                                     f"has no sheet named {', '.join(missing)}",
-                                     "add the sheet (govatlas template --xlsx writes them all)")])
-        return tables
-    if not path.is_dir():
+            found.append(Problem(str(path), None, None,
+                                 f"has no sheet named {', '.join(missing)}",
+                                 "add the sheet (govatlas template --xlsx writes them all)"))
+    elif not path.is_dir():
         raise DataError([Problem(display_path(path), None, None,
                                  "is neither a dataset folder nor an XLSX workbook",
                                  "give a folder of CSV files, an .xlsx, a .ttl or a .jsonld "
                                  "file")])
-    tables = {}
-    problems: list[Problem] = []
-    for name, template in TEMPLATES.items():
-        file = path / f"{name}.csv"
-        if file.exists():
-            try:
-                tables[name] = read_csv(file, template, display_path(file))
-            except DataError as error:
-                problems.extend(error.problems)
-        elif template.mandatory_file:
-            problems.append(Problem(str(file), None, None, "is missing",
-                                    f"add {name}.csv with the header "
-                                    f"{','.join(template.required)} (it may have no rows)"))
-    if problems:
-        raise DataError(problems)
+    else:
+        tables = {}
+        for name, template in TEMPLATES.items():
+            file = path / f"{name}.csv"
+            if file.exists():
+                tables[name] = read_csv(file, template, display_path(file), found)
+            elif template.mandatory_file:
+                tables[name] = Table(template, str(file))  # checked as empty, reported once
+                found.append(Problem(str(file), None, None, "is missing",
+                                     f"add {name}.csv with the header "
+                                     f"{','.join(template.required)} and its rows"))
+    if tables and not any(table.rows for table in tables.values()) and not found:
+        found.append(Problem(display_path(path), None, None, "holds no rows: the dataset is empty",
+                             "fill in the templates, one actor, competence or link a row "
+                             "(see docs/data-format.md)"))
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise DataError(found)
     return tables
+
+
+def empty_required(tables: dict[str, Table], found: list[Problem]) -> list[Problem]:
+    """A required file that was read but holds no row, unless ``found`` already says why.
+
+    A dataset checked on its own says who acts, what they may do and how they are linked, so
+    `govatlas validate` asks for all three; a load may add rows to what other datasets hold
+    (actors alone, or links between stored actors), so it only refuses a dataset with no rows.
+    """
+    reported = {problem.file for problem in found if problem.line is None}
+    return [Problem(table.file, None, None, "has no rows",
+                    f"add the {name} of the dataset below the header, one a row "
+                    "(see docs/data-format.md)")
+            for name, table in tables.items()
+            if TEMPLATES[name].mandatory_file and not table.rows and table.file not in reported]

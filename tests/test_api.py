@@ -74,13 +74,12 @@ def test_every_error_has_one_base_class_and_an_exit_code() -> None:
     from govatlas.graph.export.files import ExportFileError
     from govatlas.graph.export.neo4j import ExportError
     from govatlas.graph.export.push import PushError
-    from govatlas.graph.validation.checking import Unreadable
     from govatlas.graph.views.sources import NotFound
     from govatlas.loaders.errors import DataError
     from govatlas.ontology.vocabulary import UnknownCode
     from govatlas.queries.library import QueryError
 
-    for kind in (ExportFileError, ExportError, PushError, Unreadable, NotFound, DataError,
+    for kind in (ExportFileError, ExportError, PushError, NotFound, DataError,
                  UnknownCode, QueryError, StoreError):
         assert issubclass(kind, GovatlasError)
         assert kind.exit_code in (1, 2, 3)

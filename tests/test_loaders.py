@@ -152,7 +152,7 @@ def test_empty_file_and_missing_file(empty_store, dataset, tmp_path):
     path = dataset("other", links=None)
     assert refused(empty_store, path) == [
         "other/links.csv: is missing. Fix: add links.csv with the header from_actor,to_actor,"
-        "type,instrument,valid_from,valid_until,source,locator (it may have no rows)"]
+        "type,instrument,valid_from,valid_until,source,locator and its rows"]
 
 
 def test_malformed_turtle_gives_the_line(empty_store, tmp_path):

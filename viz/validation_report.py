@@ -1,8 +1,11 @@
 """Validation findings for people (terminal, Markdown, HTML) and for machines (JSON, the SHACL
 report graph in Turtle, JUnit XML for a data repository's CI).
 
-People read findings grouped by severity, then gap type, then actor, each with the data row or
-source lines it comes from; every value from the data is escaped in HTML and XML.
+People read the cases first (one rule at one place, largest first: how many targets, a few
+examples, the rule, what would close it), then what each gap shape checked, then the findings
+themselves grouped by severity, gap type and actor, each with the data row or source lines it
+comes from, up to a limit (``limit=None`` lists them all). The machine formats keep every
+finding, each with the id of its case. Every value from the data is escaped in HTML and XML.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 import rdflib
 from rdflib.namespace import RDF, SH
 
+from govatlas.graph.validation.cases import Case, case_id
+from govatlas.graph.validation.coverage import Coverage
 from govatlas.graph.validation.gaps import SEVERITIES, Finding
 from govatlas.ontology.namespaces import GAP
 
@@ -59,9 +64,61 @@ def summary(findings: list[Finding]) -> str:
             f"{counts['Info']} gap note(s)")
 
 
-def render_text(findings: list[Finding], inputs: list[str]) -> str:
+def _case_lines(case: Case) -> list[str]:
+    """A case in plain lines: what, how many, where, examples, the rule, what would close it."""
+    if case.gap:
+        unit = "target" if case.covers == 1 else "targets"
+        where = f" in {case.places:,} places" if case.places > 1 else ""
+        head = f"{case.title}: {case.covers:,} {unit}{where}, {case.findings:,} finding(s)"
+    else:
+        head = f"{case.title}: {case.findings:,} error(s) on {case.places:,} row(s)"
+    lines = [head]
+    if case.rule:
+        lines.append(f"rule: {case.rule}")
+    if case.gap:
+        lines.append(f"evidences the OECD {case.gap} gap")
+    lines.append(("e.g. " if case.gap else "") + "; ".join(case.examples)
+                 + (" ..." if case.findings > len(case.examples) else ""))
+    if case.closed_by:
+        lines.append(f"closed by: {case.closed_by}")
+    lines.append(f"case id: {case.id}")
+    return lines
+
+
+def _coverage_line(row: Coverage) -> str:
+    if row.missing:
+        return (f"{row.name}: checked 0 of {row.targets:,} targets, the data records no "
+                f"{row.missing}")
+    return f"{row.name}: checked {row.targets:,} targets, {row.findings:,} finding(s)"
+
+
+def _listed(findings: list[Finding], limit: int | None) -> tuple[list[Finding], int]:
+    if limit is None or len(findings) <= limit:
+        return findings, 0
+    return findings[:limit], len(findings) - limit
+
+
+def _more(left: int) -> str:
+    return (f"... and {left:,} more finding(s): --all lists them, --limit N the first N; "
+            "the json format holds every one")
+
+
+def render_text(findings: list[Finding], inputs: list[str], cases: list[Case] | None = None,
+                coverage: list[Coverage] | None = None, limit: int | None = None) -> str:
     lines = [f"Validation of {', '.join(inputs)}: {summary(findings)}", ""]
-    for severity, groups in _grouped(findings):
+    if cases:
+        lines.append(f"== Cases ({len(cases)}, largest first) ==")
+        for case in cases:
+            first, *rest = _case_lines(case)
+            lines.append(f"* [{case.severity}] {first}")
+            lines.extend(f"    {line}" for line in rest)
+        lines.append("")
+    if coverage:
+        lines.append("== Coverage (what each gap shape checked) ==")
+        lines.extend(f"  {_coverage_line(row)}" for row in coverage)
+        lines.append("")
+    listed, left = _listed(findings, limit)
+    for severity, groups in _grouped(listed):
         lines.append(f"== {SEVERITY_TITLES[severity]} ==")
         for title, by_actor in groups:
             lines.append(f"-- {title} --")
@@ -73,17 +130,33 @@ def render_text(findings: list[Finding], inputs: list[str]) -> str:
                     lines.append(f"      at {_where(item)}")
                     lines.extend(f"      source says: {fact}" for fact in item.evidence)
         lines.append("")
+    if left:
+        lines += [_more(left), ""]
     if not findings:
         lines.append("No errors and no gaps found.")
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(findings: list[Finding], inputs: list[str]) -> str:
+def render_markdown(findings: list[Finding], inputs: list[str],
+                    cases: list[Case] | None = None, coverage: list[Coverage] | None = None,
+                    limit: int | None = None) -> str:
     def md(text: str) -> str:
         return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
     lines = [f"# Validation of {md(', '.join(inputs))}", "", f"**{summary(findings)}**", ""]
-    for severity, groups in _grouped(findings):
+    if cases:
+        lines += ["## Cases", ""]
+        for case in cases:
+            first, *rest = _case_lines(case)
+            lines.append(f"- **{md(first)}** ({case.severity})")
+            lines.extend(f"  - {md(line)}" for line in rest)
+        lines.append("")
+    if coverage:
+        lines += ["## Coverage", ""]
+        lines.extend(f"- {md(_coverage_line(row))}" for row in coverage)
+        lines.append("")
+    listed, left = _listed(findings, limit)
+    for severity, groups in _grouped(listed):
         lines += [f"## {SEVERITY_TITLES[severity]}", ""]
         for title, by_actor in groups:
             lines += [f"### {md(title)}", ""]
@@ -93,15 +166,31 @@ def render_markdown(findings: list[Finding], inputs: list[str]) -> str:
                     lines.append(f"  - {md(item.message)} — `{md(_where(item))}`")
                     lines.extend(f"    - *source says:* {md(fact)}" for fact in item.evidence)
             lines.append("")
+    if left:
+        lines += [md(_more(left)), ""]
     if not findings:
         lines.append("No errors and no gaps found.")
     return "\n".join(lines) + "\n"
 
 
-def render_html(findings: list[Finding], inputs: list[str]) -> str:
+def render_html(findings: list[Finding], inputs: list[str], cases: list[Case] | None = None,
+                coverage: list[Coverage] | None = None, limit: int | None = None) -> str:
     parts = [f"<h1>Validation of {html.escape(', '.join(inputs))}</h1>",
              f"<p class='summary'>{html.escape(summary(findings))}</p>"]
-    for severity, groups in _grouped(findings):
+    if cases:
+        parts.append("<section class='cases'><h2>Cases</h2><ul>")
+        for case in cases:
+            first, *rest = _case_lines(case)
+            parts.append(f"<li class='{case.severity.lower()}'><strong>{html.escape(first)}"
+                         "</strong><br>" + "<br>".join(html.escape(line) for line in rest)
+                         + "</li>")
+        parts.append("</ul></section>")
+    if coverage:
+        parts.append("<section class='coverage'><h2>Coverage</h2><ul>"
+                     + "".join(f"<li>{html.escape(_coverage_line(row))}</li>"
+                               for row in coverage) + "</ul></section>")
+    listed, left = _listed(findings, limit)
+    for severity, groups in _grouped(listed):
         parts.append(f"<section class='{severity.lower()}'><h2>"
                      f"{html.escape(SEVERITY_TITLES[severity])}</h2>")
         for title, by_actor in groups:
@@ -115,6 +204,8 @@ def render_html(findings: list[Finding], inputs: list[str]) -> str:
                                  f"{html.escape(_where(item))}</code>{evidence}</dd>")
             parts.append("</dl>")
         parts.append("</section>")
+    if left:
+        parts.append(f"<p>{html.escape(_more(left))}</p>")
     if not findings:
         parts.append("<p>No errors and no gaps found.</p>")
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -132,14 +223,22 @@ def as_dicts(findings: list[Finding]) -> list[dict]:
              "actor_label": f.actor_label, "value": f.value, "path": f.path,
              "message": f.message, "record": f.record, "source": f.source,
              "locator": f.locator, "country": f.country, "territory": f.territory,
+             "level": f.level, "covers": f.covers, "case": case_id(f),
              "evidence": list(f.evidence)} for f in findings]
 
 
-def render_json(findings: list[Finding], inputs: list[str]) -> str:
+def render_json(findings: list[Finding], inputs: list[str], cases: list[Case] | None = None,
+                coverage: list[Coverage] | None = None) -> str:
+    import dataclasses
+
     counts = {severity.lower(): sum(1 for f in findings if f.severity == severity)
               for severity in SEVERITIES}
     return json.dumps({"inputs": inputs, "conforms": counts["violation"] == 0,
-                       "counts": counts, "findings": as_dicts(findings)},
+                       "counts": counts,
+                       "cases": [dataclasses.asdict(case) for case in cases or []],
+                       "coverage": [dict(dataclasses.asdict(row), checked=row.checked)
+                                    for row in coverage or []],
+                       "findings": as_dicts(findings)},
                       ensure_ascii=False, indent=2) + "\n"
 
 
@@ -198,15 +297,19 @@ def render_junit(findings: list[Finding], inputs: list[str]) -> str:
             + "\n".join(cases) + "\n</testsuite>\n</testsuites>\n")
 
 
-def render_report(findings: list[Finding], inputs: list[str], fmt: str) -> str:
+def render_report(findings: list[Finding], inputs: list[str], fmt: str,
+                  cases: list[Case] | None = None, coverage: list[Coverage] | None = None,
+                  limit: int | None = None) -> str:
+    """The report in ``fmt``; the people's formats list at most ``limit`` findings after the
+    cases (None: all), the machine formats every finding."""
     if fmt == "table":
-        return render_text(findings, inputs)
+        return render_text(findings, inputs, cases, coverage, limit)
     if fmt == "md":
-        return render_markdown(findings, inputs)
+        return render_markdown(findings, inputs, cases, coverage, limit)
     if fmt == "html":
-        return render_html(findings, inputs)
+        return render_html(findings, inputs, cases, coverage, limit)
     if fmt == "json":
-        return render_json(findings, inputs)
+        return render_json(findings, inputs, cases, coverage)
     if fmt == "ttl":
         return report_graph(findings).serialize(format="turtle")
     if fmt == "junit":

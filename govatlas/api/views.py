@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from govatlas.graph.validation.cases import Case, cases
 from govatlas.graph.validation.checking import findings_frame
 from govatlas.graph.validation.gaps import Finding, find_gaps, with_evidence
 from govatlas.graph.views import names
@@ -115,6 +116,11 @@ class Gaps:
 
     findings: list[Finding]
     scope: str
+
+    @property
+    def cases(self) -> list[Case]:
+        """The findings grouped by rule and place, the largest case first."""
+        return cases(self.findings)
 
     def to_frame(self):
         return findings_frame(self.findings)

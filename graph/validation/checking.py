@@ -1,10 +1,12 @@
 """`govatlas validate`: check new country data against the templates and the shapes.
 
 The input (CSV folders, XLSX workbooks, Turtle or JSON-LD files) is loaded with the bundled
-ontology into a scratch in-memory store, never the user's store. Three things can come out:
+ontology into a scratch in-memory store, never the user's store. Everything is checked in one
+run, so a validator sees every problem at once:
 
-- the input cannot be read at all (missing file, broken CSV or Turtle syntax, missing columns):
-  :class:`Unreadable`, and nothing else is checked;
+- problems of reading (a path that does not exist, broken Turtle, a byte that is not UTF-8, a
+  row with an extra value, a missing column, an empty file): errors with their file and line,
+  while the rest of the file and the other inputs are still checked;
 - template problems (unknown codes, dangling ids, bad dates) and data-quality violations: errors
   to fix, each with its file and row;
 - governance gaps: warnings and information, never errors.
@@ -12,11 +14,13 @@ ontology into a scratch in-memory store, never the user's store. Three things ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from govatlas.graph.pipeline import scratch_store
 from govatlas.graph.store import GraphStore
+from govatlas.graph.validation.cases import Case, cases
+from govatlas.graph.validation.coverage import Coverage, coverage, fold_absent_data
 from govatlas.graph.validation.gaps import (
     Finding,
     describe,
@@ -27,20 +31,8 @@ from govatlas.graph.validation.gaps import (
     sort_findings,
 )
 from govatlas.loaders.errors import Problem
-from govatlas.loaders.tables import Record, display_path
-from govatlas.ontology.errors import EXIT_USAGE, GovatlasError
+from govatlas.loaders.tables import Record, display_path, empty_required
 from govatlas.ontology.vocabulary import code_of
-
-
-class Unreadable(GovatlasError):
-    """The input cannot be read, so nothing was checked; ``problems`` say where (exit 2)."""
-
-    exit_code = EXIT_USAGE
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("The input cannot be read, nothing was checked:\n" + "\n".join(
-            f"  {problem}" for problem in problems))
 
 
 @dataclass
@@ -49,6 +41,8 @@ class Outcome:
 
     findings: list[Finding]
     inputs: list[str]
+    #: per gap shape, how many targets it checked (empty when gaps were not checked)
+    coverage: list[Coverage] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Finding]:
@@ -57,6 +51,12 @@ class Outcome:
     @property
     def gaps(self) -> list[Finding]:
         return [f for f in self.findings if f.is_gap]
+
+    @property
+    def cases(self) -> list[Case]:
+        """The findings grouped by rule and place (:mod:`~govatlas.graph.validation.cases`),
+        errors first, then the largest case first."""
+        return cases(self.findings)
 
     def to_frame(self):
         """Every finding as a row of a pandas DataFrame."""
@@ -77,14 +77,19 @@ def findings_frame(findings: list[Finding]):
 
 
 def load_inputs(paths: list[Path]) -> tuple[GraphStore, list[Problem], dict[str, Path]]:
-    """A scratch store with the ontology and every input; template problems are returned.
-
-    :class:`Unreadable` if an input cannot be read at all.
-    """
+    """A scratch store with the ontology and all that could be read of every input, and every
+    problem of reading and converting them (an input that cannot be read at all is one)."""
     store, unreadable, problems, inputs = scratch_store(paths)
-    if unreadable:
-        raise Unreadable(unreadable)
-    return store, problems, {item.graph: item.path for item in inputs if item.is_rdf}
+    missing = {(table.file, column) for item in inputs for table in (item.tables or {}).values()
+               for column in table.missing_columns}
+    # a column missing from the header is reported once there, not as a blank on every row
+    problems = [problem for problem in problems
+                if problem.line in (None, 1) or (problem.file, problem.column) not in missing]
+    for item in inputs:
+        if item.tables is not None:
+            problems += empty_required(item.tables, problems)
+    return store, unreadable + problems, {item.graph: item.path for item in inputs
+                                          if item.is_rdf}
 
 
 def template_findings(problems: list[Problem]) -> list[Finding]:
@@ -126,7 +131,8 @@ def locate_in_rdf(findings: list[Finding], rdf_inputs: dict[str, Path]) -> list[
 
 def validate_paths(paths: list[Path], engine: str = "store",
                    gaps: bool = True) -> Outcome:
-    """Check ``paths`` together; :class:`Unreadable` if any cannot be read."""
+    """Check ``paths`` together: every problem of reading, of the templates, of the
+    data-quality shapes and (with ``gaps``) the governance gaps, in one outcome."""
     store, problems, rdf_inputs = load_inputs(paths)
     findings = template_findings(problems)
     if engine == "pyshacl":
@@ -135,9 +141,12 @@ def validate_paths(paths: list[Path], engine: str = "store",
         findings += run_turbo(store, "quality")
         if gaps:
             findings += run_store_shapes(store, gap_shapes())
+    shapes = gap_shapes() if gaps else []
     described = locate_in_rdf(describe(store, findings), rdf_inputs)
+    described = fold_absent_data(store, described, shapes)
     # A row the template check refused also breaks a shape; its template message says more.
     refused = {f.record for f in described if f.shape == "template"}
     described = [f for f in described if f.shape == "template" or f.is_gap
                  or f.record not in refused]
-    return Outcome(sort_findings(described), [display_path(path) for path in paths])
+    return Outcome(sort_findings(described), [display_path(path) for path in paths],
+                   coverage(store, shapes, described))

@@ -28,6 +28,7 @@ from govatlas.ontology.namespaces import GA, ONTOLOGY_GRAPH
 from govatlas.ontology.sparql import load_query, with_values
 from govatlas.ontology.vocabulary import code_of
 
+from .coverage import fold_absent_data
 from .shapes import SparqlShape, shape_gap, shape_name, shapes_graph, sparql_shapes
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -54,6 +55,10 @@ class Finding:
     country: str = ""
     territory: str = ""
     evidence: tuple[str, ...] = ()
+    level: str = ""  #: the level code of the allocation or actor concerned (``local``, ...)
+    #: how many targets the finding stands for: 1, or for a coverage finding (the data records
+    #: no actor of the kind the shape needs) every target that could not be checked
+    covers: int = 1
 
     @property
     def is_gap(self) -> bool:
@@ -186,7 +191,8 @@ def describe(store: GraphStore, findings: list[Finding]) -> list[Finding]:
             source=fact.get("source") or finding.source,
             locator=fact.get("locator") or finding.locator,
             country=fact.get("country") or finding.country,
-            territory=fact.get("territory") or finding.territory))
+            territory=fact.get("territory") or finding.territory,
+            level=fact.get("level") or finding.level))
     return described
 
 
@@ -223,10 +229,11 @@ def gap_shapes(gaps: Iterable[str] | None = None) -> list[SparqlShape]:
 
 
 def find_gaps(store: GraphStore, gaps: Iterable[str] | None = None) -> list[Finding]:
-    """Every gap the gap shapes find in the store, described and sorted."""
-    return sort_findings(describe(store, run_store_shapes(store, gap_shapes(gaps))))
-
-
+    """Every gap the gap shapes find in the store, described and sorted; a shape that needs a
+    kind of actor the data records none of gives one coverage finding, not one per target."""
+    shapes = gap_shapes(gaps)
+    found = describe(store, run_store_shapes(store, shapes))
+    return sort_findings(fold_absent_data(store, found, shapes))
 
 
 def with_evidence(store: GraphStore, findings: list[Finding]) -> list[Finding]:

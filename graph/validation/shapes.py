@@ -21,6 +21,7 @@ from govatlas.ontology import SHAPES_DIR
 from govatlas.ontology.namespaces import GA
 from govatlas.ontology.vocabulary import code_of, gap_types
 
+SHAPES = rdflib.Namespace("https://w3id.org/govatlas/shapes#")
 GAPS_DIR = SHAPES_DIR / "gaps"
 DATA_QUALITY_FILE = SHAPES_DIR / "data-quality.ttl"
 PREFIXES_FILE = SHAPES_DIR / "prefixes.ttl"
@@ -62,6 +63,12 @@ class SparqlShape:
     select: str
     message: str
     prefixes: dict[str, str]
+    #: the class the shape looks for partners in (``gas:needsClass``) and its name in words:
+    #: with no instance of it in the data, the shape cannot tell a gap from absent data
+    needs_class: str | None = None
+    needs_name: str = ""
+    #: the link or data that would close a gap this shape finds (``gas:closedBy``)
+    closed_by: str = ""
 
     def query(self) -> str:
         head = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in self.prefixes.items())
@@ -94,9 +101,16 @@ def sparql_shapes(which: str = "all") -> tuple[SparqlShape, ...]:
             select=str(graph.value(constraint, SH.select)),
             message=str(graph.value(constraint, SH.message) or ""),
             prefixes=_prefixes(graph, graph.value(constraint, SH.prefixes)),
+            needs_class=_optional_text(graph.value(shape, SHAPES.needsClass)),
+            needs_name=str(graph.value(shape, SHAPES.needsName) or ""),
+            closed_by=str(graph.value(shape, SHAPES.closedBy) or ""),
         ))
     order = {name: index for index, name in enumerate(GAP_TYPES)}
     return tuple(sorted(shapes, key=lambda s: (order.get(s.gap or "", -1), s.iri)))
+
+
+def _optional_text(term) -> str | None:
+    return str(term) if term is not None else None
 
 
 def shape_gap(graph: rdflib.Graph, shape) -> str | None:
