@@ -36,8 +36,8 @@ class RemoteQueryRefused(QueryError):
 
 
 def _expand_escapes(text: str) -> str:
-    r"""``\uXXXX`` and ``\UXXXXXXXX`` expanded, as SPARQL 1.1 (section 19.2) says a parser may
-    do before anything else."""
+    r"""``\u`` escapes (4 hex digits) and ``\U`` escapes (8) expanded, as SPARQL 1.1
+    (section 19.2) says a parser may do before anything else."""
 
     def expand(match: re.Match[str]) -> str:
         try:
