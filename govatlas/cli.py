@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -40,11 +41,25 @@ class Commands(click.Group):
     on standard error and its exit code, never a traceback."""
 
     def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except GovatlasError as error:
-            click.echo(str(error), err=True)
-            sys.exit(error.exit_code)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            try:
+                return super().invoke(ctx)
+            except GovatlasError as error:
+                click.echo(str(error), err=True)
+                sys.exit(error.exit_code)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning about the input (:class:`~govatlas.loaders.errors.DataWarning`) as a line a
+    person reads, ``warning: actors.csv:3: ...``, on standard error; other warnings as Python
+    prints them."""
+    from govatlas.loaders.errors import DataWarning
+
+    if issubclass(category, DataWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def api():

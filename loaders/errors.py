@@ -7,6 +7,7 @@ of them at once instead of one per run. Nothing is written to the store while an
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,26 @@ class Problem:
         column = f" column '{self.column}':" if self.column else ""
         fix = f" Fix: {self.fix}" if self.fix else ""
         return f"{where}:{column} {self.message}.{fix}"
+
+
+class DataWarning(UserWarning):
+    """Something in the input that is read as it is but that a person should look at: a
+    label a spreadsheet would run as a formula, a file or sheet that is no template and is
+    skipped, a delimiter that is not a comma.
+
+    A warning, not a :class:`Problem` that refuses the dataset: the data can be stored as it
+    stands. Raised through Python's :mod:`warnings`, so a notebook shows it, the CLI prints it
+    on standard error, and ``govatlas validate`` lists it as a warning finding.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def warn(problem: Problem) -> None:
+    """Report ``problem`` as a :class:`DataWarning` (see there)."""
+    warnings.warn(DataWarning(problem), stacklevel=3)
 
 
 class DataError(GovatlasError):

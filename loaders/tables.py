@@ -11,10 +11,13 @@ import csv
 import difflib
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import DataError, Problem, check_size
+from govatlas.ontology.cells import looks_like_formula
+
+from .errors import DataError, Problem, check_size, warn
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,7 @@ def _records(header: list[str], cells: Iterator[tuple[int, list[str]]], table: T
     """Append each non-blank row of ``cells`` to ``table``; a row with more values than the
     header has columns is reported and left out (its values cannot be placed)."""
     names = [column.strip() for column in header]
+    formulas: dict[str, list[int]] = {}
     for line, values in cells:
         if not any(value.strip() for value in values):
             continue
@@ -212,8 +216,29 @@ def _records(header: list[str], cells: Iterator[tuple[int, list[str]]], table: T
         row_values = {}
         for name, value in zip(names, padded, strict=True):
             problems.extend(_cell_problems(table.file, line, name, value))
+            if name in LABEL_COLUMNS and any(looks_like_formula(text.strip())
+                                             for text in value.split("|")):
+                formulas.setdefault(name, []).append(line)
             row_values[name] = value
         table.rows.append(Row(table.file, line, row_values))
+    for name, lines in formulas.items():
+        _warn_formulas(table.file, name, lines)
+
+
+def _warn_formulas(file: str, column: str, lines: list[int]) -> None:
+    """One warning per column naming the rows whose names a spreadsheet would run as a
+    formula (``=HYPERLINK(...)``): stored as written, they are made inert in every CSV and
+    XLSX output (:mod:`govatlas.ontology.cells`), but a name that begins with ``=`` is more
+    likely an attack or a paste error than a name."""
+    shown = ", ".join(str(line) for line in lines[:10])
+    more = f" and {len(lines) - 10} more" if len(lines) > 10 else ""
+    where = f"line {shown}" if len(lines) == 1 else f"lines {shown}{more}"
+    warn(Problem(file, lines[0], column,
+                 f"the names on {where} begin with =, +, -, @ or a tab, which a spreadsheet "
+                 "runs as a formula; govatlas's CSV and XLSX outputs write such names with a "
+                 "leading quote so they are shown, not run",
+                 "check these names: remove the leading character if it is not part of "
+                 "the name"))
 
 
 def _missing_columns(header: list[str], template: Template) -> frozenset[str]:
@@ -289,27 +314,62 @@ def _with_columns(problems: list[Problem], table: Table) -> list[Problem]:
     return located
 
 
+DELIMITERS = {";": "semicolons", "\t": "tabs"}
+"""Delimiters a spreadsheet writes instead of commas (a semicolon where the decimal mark is a
+comma, as in France, Germany and Italy; a tab for "text" exports), read as such with a warning."""
+
+
+def _delimiter(text: str, file: str) -> str:
+    """The delimiter of ``text``: a comma unless the header has none and semicolons or tabs
+    separate it, in which case a warning says so (nine "required column is missing" errors
+    would not tell a person that the file is fine but for its separator)."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    for delimiter, name in DELIMITERS.items():
+        if delimiter in header:
+            warn(Problem(file, 1, None, f"is separated by {name}, not commas; read as such",
+                         "nothing to do, or save it as \"CSV UTF-8 (comma delimited)\" to "
+                         "match the templates"))
+            return delimiter
+    return ","
+
+
+@contextmanager
+def _field_limit(size: int) -> Iterator[None]:
+    """Let the csv module read a value of up to ``size`` characters, so an over-long value is
+    reported against govatlas's own cell limit (with its column and line) rather than as the
+    csv module's "field larger than field limit". ``size`` is bounded by the input limit."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _read_csv_text(text: str, template: Template, table: Table,
                    problems: list[Problem]) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, table.file))
     try:
-        header = next(reader, None)
-        if header is None:
-            problems.append(Problem(
-                table.file, None, None, "is empty",
-                f"start it with the header row {','.join(template.required)} "
-                "(govatlas template DIR writes one)"))
-            return
-        problems.extend(_check_header(header, template, table.file))
-        table.missing_columns = _missing_columns(header, template)
+        with _field_limit(len(text)):
+            header = next(reader, None)
+            if header is None:
+                problems.append(Problem(
+                    table.file, None, None, "is empty",
+                    f"start it with the header row {','.join(template.required)} "
+                    "(govatlas template DIR writes one)"))
+                return
+            problems.extend(_check_header(header, template, table.file))
+            table.missing_columns = _missing_columns(header, template)
 
-        def cells() -> Iterator[tuple[int, list[str]]]:
-            start = reader.line_num + 1
-            for values in reader:
-                yield start, values
+            def cells() -> Iterator[tuple[int, list[str]]]:
                 start = reader.line_num + 1
+                for values in reader:
+                    yield start, values
+                    start = reader.line_num + 1
 
-        _records(header, cells(), table, problems)
+            _records(header, cells(), table, problems)
     except csv.Error as error:
         problems.append(Problem(table.file, reader.line_num, None, f"is not valid CSV ({error})",
                                 "check the quotes on this line"))
@@ -342,9 +402,9 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, Table]:
         for sheet in workbook.worksheets:
             template = TEMPLATES.get(sheet.title.strip())
             if template is None:
-                problems.append(Problem(
-                    str(path), None, None, f"has a sheet '{sheet.title}' that is no template",
-                    f"name sheets after the templates: {', '.join(TEMPLATES)}"))
+                warn(Problem(str(path), None, None,
+                             f"has a sheet '{sheet.title}' that is no template; it is ignored",
+                             _rename_hint(sheet.title, "sheet")))
                 continue
             file = f"{path}[{sheet.title}]"
             rows = sheet.iter_rows(values_only=True)
@@ -415,6 +475,7 @@ def read_tables(path: Path, problems: list[Problem] | None = None) -> dict[str, 
                                  "give a folder of CSV files, an .xlsx, a .ttl or a .jsonld "
                                  "file")])
     else:
+        _warn_unknown_files(path)
         tables = {}
         for name, template in TEMPLATES.items():
             file = path / f"{name}.csv"
@@ -434,6 +495,28 @@ def read_tables(path: Path, problems: list[Problem] | None = None) -> dict[str, 
     elif found:
         raise DataError(found)
     return tables
+
+
+def _rename_hint(name: str, kind: str) -> str:
+    """What to rename a file or sheet that is no template to: the template it nearly spells
+    (``Quantities``, ``gap-evidence``), else the list of template names."""
+    normal = name.strip().lower().replace("-", "_").replace(" ", "_")
+    guess = normal if normal in TEMPLATES else next(
+        iter(difflib.get_close_matches(normal, TEMPLATES, n=1, cutoff=0.7)), None)
+    if guess is None:
+        return (f"nothing to do if it holds notes; a {kind} of data must be named after a "
+                f"template: {', '.join(TEMPLATES)}")
+    target = f"{guess}.csv" if kind == "file" else guess
+    return f"rename it '{target}' if it holds the {guess} of the dataset"
+
+
+def _warn_unknown_files(folder: Path) -> None:
+    """A warning for each CSV file of ``folder`` that is no template: it is not read, and a
+    misspelt name (``gap-evidence.csv``) would otherwise drop its rows without a word."""
+    for file in sorted(folder.iterdir()):
+        if file.suffix.lower() == ".csv" and file.stem not in TEMPLATES:
+            warn(Problem(display_path(file), None, None, "is no template file; it is ignored",
+                         _rename_hint(file.stem, "file")))
 
 
 def empty_required(tables: dict[str, Table], found: list[Problem]) -> list[Problem]:

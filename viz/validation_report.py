@@ -27,6 +27,15 @@ from govatlas.ontology.namespaces import GAP
 REPORT_FORMATS = ("table", "md", "html", "json", "ttl", "junit")
 SEVERITY_TITLES = {"Violation": "Errors (data to fix)", "Warning": "Governance gaps (warnings)",
                    "Info": "Governance gaps (for information)"}
+DATA_WARNINGS_TITLE = "Warnings (data to look at, and governance gaps)"
+
+
+def _severity_title(severity: str, groups: list) -> str:
+    """The heading of a severity's findings; warnings about the data itself (a formula-like
+    name, a file that is no template) share the warning severity with the gaps."""
+    if severity == "Warning" and any(title == "Data warning" for title, _ in groups):
+        return DATA_WARNINGS_TITLE
+    return SEVERITY_TITLES[severity]
 
 
 def _group_title(finding: Finding) -> str:
@@ -58,9 +67,12 @@ def _grouped(findings: list[Finding]):
 
 
 def summary(findings: list[Finding]) -> str:
-    counts = {severity: sum(1 for f in findings if f.severity == severity)
+    counts = {severity: sum(1 for f in findings if f.severity == severity and
+                            (f.is_gap or severity == "Violation"))
               for severity in SEVERITIES}
-    return (f"{counts['Violation']} error(s), {counts['Warning']} gap warning(s), "
+    data_warnings = sum(1 for f in findings if f.severity == "Warning" and not f.is_gap)
+    noticed = f"{data_warnings} data warning(s), " if data_warnings else ""
+    return (f"{counts['Violation']} error(s), {noticed}{counts['Warning']} gap warning(s), "
             f"{counts['Info']} gap note(s)")
 
 
@@ -71,7 +83,8 @@ def _case_lines(case: Case) -> list[str]:
         where = f" in {case.places:,} places" if case.places > 1 else ""
         head = f"{case.title}: {case.covers:,} {unit}{where}, {case.findings:,} finding(s)"
     else:
-        head = f"{case.title}: {case.findings:,} error(s) on {case.places:,} row(s)"
+        kind = "error(s)" if case.severity == "Violation" else "warning(s)"
+        head = f"{case.title}: {case.findings:,} {kind} on {case.places:,} row(s)"
     lines = [head]
     if case.rule:
         lines.append(f"rule: {case.rule}")
@@ -119,7 +132,7 @@ def render_text(findings: list[Finding], inputs: list[str], cases: list[Case] | 
         lines.append("")
     listed, left = _listed(findings, limit)
     for severity, groups in _grouped(listed):
-        lines.append(f"== {SEVERITY_TITLES[severity]} ==")
+        lines.append(f"== {_severity_title(severity, groups)} ==")
         for title, by_actor in groups:
             lines.append(f"-- {title} --")
             for actor, items in by_actor.items():
@@ -157,7 +170,7 @@ def render_markdown(findings: list[Finding], inputs: list[str],
         lines.append("")
     listed, left = _listed(findings, limit)
     for severity, groups in _grouped(listed):
-        lines += [f"## {SEVERITY_TITLES[severity]}", ""]
+        lines += [f"## {_severity_title(severity, groups)}", ""]
         for title, by_actor in groups:
             lines += [f"### {md(title)}", ""]
             for actor, items in by_actor.items():
@@ -192,7 +205,7 @@ def render_html(findings: list[Finding], inputs: list[str], cases: list[Case] | 
     listed, left = _listed(findings, limit)
     for severity, groups in _grouped(listed):
         parts.append(f"<section class='{severity.lower()}'><h2>"
-                     f"{html.escape(SEVERITY_TITLES[severity])}</h2>")
+                     f"{html.escape(_severity_title(severity, groups))}</h2>")
         for title, by_actor in groups:
             parts.append(f"<h3>{html.escape(title)}</h3><dl>")
             for actor, items in by_actor.items():

@@ -66,11 +66,13 @@ def _file(finding: Finding) -> str:
 
 def case_id(finding: Finding) -> str:
     """The id of the case ``finding`` belongs to: ``gap:Shape:level:country`` for a gap,
-    ``error:shape:file`` for an error (stable across runs, so a CI can follow a case)."""
+    ``error:shape:file`` for an error, ``warning:shape:file`` for a data warning (stable
+    across runs, so a CI can follow a case)."""
     if finding.is_gap:
         return ":".join([finding.gap or "", _local(finding.shape), finding.level or "-",
                          finding.country or "-"])
-    return ":".join(["error", _local(finding.shape) or "template", _file(finding) or "-"])
+    kind = "error" if finding.severity == "Violation" else "warning"
+    return ":".join([kind, _local(finding.shape) or "template", _file(finding) or "-"])
 
 
 def _example(finding: Finding) -> str:

@@ -14,6 +14,7 @@ run, so a validator sees every problem at once:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from govatlas.graph.validation.gaps import (
     run_turbo,
     sort_findings,
 )
-from govatlas.loaders.errors import Problem
+from govatlas.loaders.errors import DataWarning, Problem
 from govatlas.loaders.tables import Record, display_path, empty_required
 from govatlas.ontology.vocabulary import code_of
 
@@ -76,10 +77,22 @@ def findings_frame(findings: list[Finding]):
     return pd.DataFrame([dataclasses.astuple(f) for f in findings], columns=columns)
 
 
-def load_inputs(paths: list[Path]) -> tuple[GraphStore, list[Problem], dict[str, Path]]:
+def load_inputs(paths: list[Path], notices: list[Problem] | None = None,
+                ) -> tuple[GraphStore, list[Problem], dict[str, Path]]:
     """A scratch store with the ontology and all that could be read of every input, and every
-    problem of reading and converting them (an input that cannot be read at all is one)."""
-    store, unreadable, problems, inputs = scratch_store(paths)
+    problem of reading and converting them (an input that cannot be read at all is one). The
+    warnings reading gave (:class:`~govatlas.loaders.errors.DataWarning`) are appended to
+    ``notices`` when given, else warned again."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        store, unreadable, problems, inputs = scratch_store(paths)
+    for caught_warning in caught:
+        message = caught_warning.message
+        if notices is not None and isinstance(message, DataWarning):
+            notices.append(message.problem)
+        else:
+            warnings.warn_explicit(message, caught_warning.category, caught_warning.filename,
+                                   caught_warning.lineno)
     missing = {(table.file, column) for item in inputs for table in (item.tables or {}).values()
                for column in table.missing_columns}
     # a column missing from the header is reported once there, not as a blank on every row
@@ -92,12 +105,15 @@ def load_inputs(paths: list[Path]) -> tuple[GraphStore, list[Problem], dict[str,
                                           if item.is_rdf}
 
 
-def template_findings(problems: list[Problem]) -> list[Finding]:
+def template_findings(problems: list[Problem], severity: str = "Violation") -> list[Finding]:
+    """Problems of reading and of the templates as findings: errors, or warnings for what
+    is read as it is but worth a look (``severity="Warning"``)."""
     findings = []
+    name = "Template" if severity == "Violation" else "Data warning"
     for problem in problems:
         record = Record(problem.file, problem.line or None).format()
         findings.append(Finding(
-            severity="Violation", gap=None, shape="template", shape_name="Template",
+            severity=severity, gap=None, shape="template", shape_name=name,
             focus=record, message=(f"{problem.message}."
                                    + (f" Fix: {problem.fix}" if problem.fix else "")),
             path=problem.column, record=record))
@@ -133,8 +149,9 @@ def validate_paths(paths: list[Path], engine: str = "store",
                    gaps: bool = True) -> Outcome:
     """Check ``paths`` together: every problem of reading, of the templates, of the
     data-quality shapes and (with ``gaps``) the governance gaps, in one outcome."""
-    store, problems, rdf_inputs = load_inputs(paths)
-    findings = template_findings(problems)
+    notices: list[Problem] = []
+    store, problems, rdf_inputs = load_inputs(paths, notices)
+    findings = template_findings(problems) + template_findings(notices, "Warning")
     if engine == "pyshacl":
         findings += run_pyshacl(store.to_rdflib(), "all" if gaps else "quality")
     else:
