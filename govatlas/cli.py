@@ -42,7 +42,7 @@ class Commands(click.Group):
 
     def invoke(self, ctx: click.Context):
         with warnings.catch_warnings():
-            warnings.showwarning = _show_warning
+            warnings.showwarning = _warning_printer(warnings.showwarning)
             try:
                 return super().invoke(ctx)
             except GovatlasError as error:
@@ -50,16 +50,20 @@ class Commands(click.Group):
                 sys.exit(error.exit_code)
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """A warning about the input (:class:`~govatlas.loaders.errors.DataWarning`) as a line a
-    person reads, ``warning: actors.csv:3: ...``, on standard error; other warnings as Python
-    prints them."""
-    from govatlas.loaders.errors import DataWarning
+def _warning_printer(previous):
+    """A ``warnings.showwarning`` that prints a warning about the input
+    (:class:`~govatlas.loaders.errors.DataWarning`) as a line a person reads,
+    ``warning: actors.csv:3: ...``, on standard error, and hands any other to ``previous``."""
 
-    if issubclass(category, DataWarning):
-        click.echo(f"warning: {message}", err=True)
-    else:
-        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        from govatlas.loaders.errors import DataWarning
+
+        if issubclass(category, DataWarning):
+            click.echo(f"warning: {message}", err=True)
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    return show
 
 
 def api():
@@ -380,7 +384,10 @@ def query(store: Path | None, spec: str | None, list_queries: bool, params: dict
         click.echo(render_rows(("name", "title", "parameters"), rows,
                                "table" if fmt == "table" else "csv"), nl=False)
         return
-    stdin = click.get_text_stream("stdin").read() if spec == "-" else None
+    stdin = None
+    if spec == "-":
+        with click.open_file("-", encoding="utf-8") as stream:
+            stdin = stream.read()
     result = api().run(spec, params, timeout, store, stdin_text=stdin,
                        allow_service=allow_service)
     if fmt != "table":
