@@ -3,6 +3,7 @@ started as a real server, and the push to a real triple store (an Oxigraph serve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -393,6 +394,42 @@ def test_a_half_sent_request_does_not_delay_a_second_client(view):
         for sock in stalled:
             sock.close()
     assert all(answer.startswith(b"HTTP/1.1 408") for answer in answers), answers
+
+
+DRIPPED = (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query"
+           b"\r\nContent-Length: 36\r\n\r\nASK { ?a a <http://example.org/A> }\n")
+
+
+@pytest.mark.parametrize("part", ["request line", "headers", "body"])
+def test_a_request_sent_a_byte_at_a_time_gets_408_at_the_deadline(view, part):
+    """A client that keeps each read short (a byte every 0.2 s) but never finishes is cut at
+    the request's deadline, wherever it is in the request, and a second client is served
+    meanwhile: the per-read timeout alone would let it hold its thread for minutes."""
+    start = {"request line": 0, "headers": DRIPPED.index(b"Host"),
+             "body": DRIPPED.index(b"ASK")}[part]
+    with serving(view, read_timeout=1.5) as url:
+        host, port = urlparse_host(url)
+        sock = socket.create_connection((host, port), timeout=10)
+        sock.sendall(DRIPPED[:start])
+        sock.setblocking(False)
+        started = time.monotonic()
+        answer = b""
+        sent = start
+        while time.monotonic() - started < 8 and sent < len(DRIPPED):
+            with contextlib.suppress(BlockingIOError, ConnectionError):
+                sock.send(DRIPPED[sent:sent + 1])
+                sent += 1
+            with contextlib.suppress(BlockingIOError):
+                answer += sock.recv(4096)
+            if answer:
+                break
+            status, _headers, body = sparql(url, "ASK { ?a a ga:Actor }", timeout=5)
+            assert status == 200 and b"true" in body
+            time.sleep(0.2)
+        elapsed = time.monotonic() - started
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 408"), (part, sent, answer)
+    assert sent < len(DRIPPED) and elapsed < 4, (part, sent, elapsed)
 
 
 def test_200_concurrent_requests_all_answer_or_get_503_in_time(view):
