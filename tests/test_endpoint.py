@@ -256,7 +256,9 @@ def serving(view, **options):
 def sparql(url: str, query: str, accept: str = "application/sparql-results+json",
            method: str = "POST", timeout: float = 30, **params: str):
     """(status, headers, body) of a protocol request; HTTP errors are answers too."""
-    if method == "POST":
+    if method == "RAW":  # the URL carries the whole request
+        request = urllib.request.Request(url, headers={"Accept": accept})
+    elif method == "POST":
         data = urllib.parse.urlencode({"query": query, **params}).encode()
         request = urllib.request.Request(url + "/sparql", data=data, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
@@ -640,6 +642,27 @@ def test_from_and_protocol_dataset_are_honoured(view):
         named = ("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert count(sparql(url, named, **{"named-graph-uri": EU})[2]) == 1
         assert count(sparql(url, named)[2]) == len(view.graphs)
+
+
+FRANCE = "https://w3id.org/govatlas/graph/dataset/france"
+PARIS = "https://w3id.org/govatlas/graph/dataset/paris"
+
+
+def test_several_from_graphs_form_one_default_graph_each_statement_once(view):
+    """The france and paris datasets both state 4 actors: over both, each is one actor."""
+    both = f"FROM <{FRANCE}> FROM <{PARIS}>"
+    with serving(view) as url:
+        everything = count(sparql(url, "SELECT (COUNT(*) AS ?n) "
+                                       f"{both} WHERE {{ ?a a ga:Actor }}")[2])
+        distinct = count(sparql(url, "SELECT (COUNT(DISTINCT ?a) AS ?n) "
+                                     f"{both} WHERE {{ ?a a ga:Actor }}")[2])
+        apart = sum(count(sparql(url, f"SELECT (COUNT(*) AS ?n) FROM <{graph}> "
+                                      "WHERE { ?a a ga:Actor }")[2]) for graph in (FRANCE, PARIS))
+        assert everything == distinct < apart
+        request = urllib.parse.urlencode([("query", ACTORS_ONCE), ("default-graph-uri", FRANCE),
+                                          ("default-graph-uri", PARIS)])
+        status, _headers, body = sparql(url + "/sparql?" + request, "", method="RAW")
+        assert status == 200 and count(body) == distinct
 
 
 def test_rdflib_sparqlstore_with_a_graph_identifier_sees_only_that_graph(view):
