@@ -708,46 +708,103 @@ def test_sparqlwrapper_every_result_format(view):
 
 
 
-def test_the_yasgui_page_runs_a_library_query_offline(view, browser):
-    with serving(view) as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        blocked: list[str] = []
-        errors: list[str] = []
+@contextmanager
+def offline_page(browser, url: str):
+    """A page of the server at ``url`` in headless Chromium, every other request blocked;
+    fails the test if the page tried to fetch from outside or logged an error."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    blocked: list[str] = []
+    errors: list[str] = []
 
-        def route(request_route) -> None:
-            if request_route.request.url.startswith(url + "/"):
-                request_route.continue_()
-            else:
-                blocked.append(request_route.request.url)
-                request_route.abort()
+    def route(request_route) -> None:
+        if request_route.request.url.startswith(url + "/"):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
 
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("console", lambda message: message.type == "error"
-                and errors.append(message.text))
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        try:
-            page.goto(url + "/")
-            page.wait_for_selector("#yasgui[data-library]", timeout=30_000)
-            tabs = page.locator(".tabsList .tab").all_inner_texts()
-            library = load_library()
-            names = {text.split("\n")[0].strip() for text in tabs}
-            assert {q.title for q in library.values()} <= names
-            page.get_by_text(library["competence-matrix"].title, exact=True).click()
-            text = page.evaluate("() => window.govatlasYasgui.getTab().getYasqe().getValue()")
-            assert "PREFIX ga:" in text and "territory" in text
-            page.locator(".yasqe_queryButton:visible").click()
-            page.wait_for_selector(".yasr .dataTable tbody tr >> visible=true", timeout=30_000)
-            rows = page.locator(".yasr .dataTable tbody tr:visible").count()
-            cells = page.locator(".yasr .dataTable tbody:visible").inner_text()
-            artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
-            artifacts.mkdir(exist_ok=True)
-            page.screenshot(path=str(artifacts / "yasgui.png"))
-            assert rows > 0 and "Vienna" in cells
-        finally:
-            context.close()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error"
+            and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(url + "/")
+        page.wait_for_selector("#yasgui[data-library]", timeout=30_000)
+        yield page
+    finally:
+        context.close()
     assert blocked == [], f"the page tried to fetch from outside: {blocked}"
     assert errors == [], f"console errors: {errors}"
+
+
+def run_library_tab(page, title: str) -> None:
+    """Open the tab of a library query, run it and wait for its table."""
+    page.get_by_text(title, exact=True).click()
+    page.locator(".yasqe_queryButton:visible").click()
+    page.wait_for_selector(".yasr .dataTable tbody tr >> visible=true", timeout=30_000)
+
+
+def screenshot(page, name: str) -> None:
+    artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / name))
+
+
+def test_the_yasgui_page_runs_a_library_query_offline(view, browser):
+    with serving(view) as url, offline_page(browser, url) as page:
+        tabs = page.locator(".tabsList .tab").all_inner_texts()
+        library = load_library()
+        names = {text.split("\n")[0].strip() for text in tabs}
+        assert {q.title for q in library.values()} <= names
+        page.get_by_text(library["competence-matrix"].title, exact=True).click()
+        text = page.evaluate("() => window.govatlasYasgui.getTab().getYasqe().getValue()")
+        assert "PREFIX ga:" in text and "territory" in text
+        run_library_tab(page, library["competence-matrix"].title)
+        rows = page.locator(".yasr .dataTable tbody tr:visible").count()
+        cells = page.locator(".yasr .dataTable tbody:visible").inner_text()
+        screenshot(page, "yasgui.png")
+        assert rows > 0 and "Vienna" in cells
+
+
+def test_the_yasgui_page_shows_a_result_as_pivot_table_and_chart(view, browser):
+    """Actors by type and level, pivoted (levels down, types across, the sum of actors in the
+    cells) and charted (one bar per level): the numbers are the query's own."""
+    query = load_library()["actors-by-type-and-level"]
+    result = run_query(view, query)
+    variables = result.variables
+    per_level: dict[str, int] = {}
+    for row in result.rows:
+        level = row[variables.index("levelLabel")].value
+        per_level[level] = per_level.get(level, 0) + int(row[variables.index("actors")].value)
+    with serving(view) as url, offline_page(browser, url) as page:
+        run_library_tab(page, query.title)
+        page.locator(".yasr .select_pivot:visible").click()
+        page.wait_for_selector(".yasr .pvtTable >> visible=true", timeout=30_000)
+        totals = page.evaluate("""() => [...document.querySelectorAll(
+            '.yasr .pvtTable tbody tr')].map((tr) => [tr.querySelector('th.pvtRowLabel')
+            ?.textContent, tr.querySelector('td.pvtTotal.rowTotal')?.textContent])""")
+        shown = {label: float(total.replace(",", "")) for label, total in totals
+                 if label and total}
+        assert shown == per_level, shown
+        assert page.locator(".yasr .pvtAxisContainer li").count() >= len(variables)
+        screenshot(page, "yasgui-pivot.png")
+        page.locator(".yasr .select_chart:visible").click()
+        page.wait_for_selector(".yasr .govatlas-chart canvas >> visible=true", timeout=30_000)
+        page.select_option(".yasr .govatlas-chart select[name=labels]", "levelLabel")
+        page.select_option(".yasr .govatlas-chart select[name=values]", "actors")
+        chart = page.evaluate("""() => { const chart = Chart.getChart(
+            document.querySelector('.yasr .govatlas-chart canvas'));
+            return {labels: chart.data.labels, values: chart.data.datasets[0].data,
+                    width: chart.width, height: chart.height}; }""")
+        assert dict(zip(chart["labels"], chart["values"], strict=True)) == per_level
+        assert chart["width"] > 300 and chart["height"] > 200
+        painted = page.evaluate("""() => { const canvas = document.querySelector(
+            '.yasr .govatlas-chart canvas'); const pixels = canvas.getContext('2d')
+            .getImageData(0, 0, canvas.width, canvas.height).data; let n = 0;
+            for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) n++; return n; }""")
+        assert painted > 1000  # bars drawn, not an empty canvas
+        screenshot(page, "yasgui-chart.png")
 
 
 def test_push_prune_removes_remote_graphs_no_longer_local(local, oxigraph_server):

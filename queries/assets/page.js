@@ -17,7 +17,8 @@
     populateFromUrl: false,
     autoAddOnInit: false,
     yasqe: { prefixCcApi: "", autocompleters: ["variables"], persistenceId: null },
-    yasr: { persistenceId: null, prefixes: prefixes },
+    yasr: { persistenceId: null, prefixes: prefixes,
+            pluginOrder: ["table", "pivot", "chart", "response"] },
   });
   window.govatlasYasgui = yasgui;
   const header = Object.entries(prefixes)
