@@ -760,6 +760,8 @@ def test_the_yasgui_page_runs_a_library_query_offline(view, browser):
         page.get_by_text(library["competence-matrix"].title, exact=True).click()
         text = page.evaluate("() => window.govatlasYasgui.getTab().getYasqe().getValue()")
         assert "PREFIX ga:" in text and "territory" in text
+        shown = page.locator(".govatlas-answers").inner_text()
+        assert shown == library["competence-matrix"].answers
         run_library_tab(page, library["competence-matrix"].title)
         rows = page.locator(".yasr .dataTable tbody tr:visible").count()
         cells = page.locator(".yasr .dataTable tbody:visible").inner_text()
