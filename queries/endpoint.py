@@ -14,8 +14,10 @@ query anyway. See the report in ``bench`` for the measured comparison.
 
 How one client cannot stall the others:
 
-- each connection has its own thread and a read timeout, so a request sent half (headers or
-  body) only holds its own thread until the timeout, then gets 408;
+- each connection has its own thread and one deadline for reading a whole request (request
+  line, headers and body together, :class:`DeadlineReader`), so a request sent half, or sent
+  a byte at a time, only holds its own thread until the deadline, then gets 408 (a timeout
+  per socket read alone would let a client that sends a byte a second hold on for ever);
 - connections beyond ``max_connections`` get an immediate 503 from the accepting thread;
 - queries run in a pool of forked workers (:mod:`.workers`), at most ``workers`` at once, with
   at most ``queue`` more waiting; a query that finds the queue full gets 503 and Retry-After;
@@ -29,12 +31,14 @@ library are read at start-up), which is what makes forking replacements from its
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import json
 import os
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -127,6 +131,48 @@ class Endpoint:
         self.pool.close()
 
 
+class DeadlineReader(io.RawIOBase):
+    """A connection's reads under one deadline for the whole request (:meth:`start` sets it).
+
+    Each read waits at most for what is left of the deadline, so the request line, the
+    headers and the body together take at most ``budget`` seconds however the client spaces
+    its bytes. A read past the deadline raises :class:`TimeoutError`, which the handler
+    answers with 408.
+    """
+
+    def __init__(self, sock: socket.socket, budget: float) -> None:
+        super().__init__()
+        self.sock = sock
+        self.budget = budget
+        self.deadline = time.monotonic() + budget
+        #: bytes received since :meth:`start`: an idle keep-alive connection has none
+        self.received = 0
+        self.expired = False
+
+    def start(self) -> None:
+        """A new request begins: its whole reading gets ``budget`` seconds from now."""
+        self.deadline = time.monotonic() + self.budget
+        self.received = 0
+        self.expired = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            self.expired = True
+            raise TimeoutError(f"the request was not received within {self.budget:g} s")
+        self.sock.settimeout(remaining)
+        try:
+            count = self.sock.recv_into(buffer)
+        except TimeoutError:
+            self.expired = True
+            raise
+        self.received += count
+        return count
+
+
 def asset(name: str) -> bytes | None:
     """A file of the page (YASGUI's build, the govatlas script), from the package data."""
     path = resources.files("govatlas.queries").joinpath(ASSETS, *name.split("/"))
@@ -142,7 +188,28 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
         # a request line that cannot be read still gets a status line and headers (http.server
         # would answer it as HTTP/0.9: the bare message with no status)
         default_request_version = "HTTP/1.0"
-        timeout = endpoint.read_timeout  # per socket read: a half-sent request cannot hold on
+        timeout = endpoint.read_timeout  # writes; reads are bounded by the request deadline
+
+        def setup(self) -> None:
+            super().setup()
+            self.rfile.close()  # http.server's reader, replaced by one under the deadline
+            self.reader = DeadlineReader(self.connection, endpoint.read_timeout)
+            self.rfile = io.BufferedReader(self.reader)
+            self.answered = False
+
+        def handle_one_request(self) -> None:
+            """http.server's, each request under its own reading deadline; a request line
+            cut by the deadline (http.server closes such a connection silently) gets 408 when
+            any of it came, and an idle keep-alive connection is closed."""
+            self.reader.start()
+            self.answered = False
+            # what parse_request sets, for an answer to a request line never read whole
+            self.command, self.requestline = None, ""
+            self.request_version = self.default_request_version
+            super().handle_one_request()
+            if self.reader.expired and not self.answered and self.reader.received:
+                self.send_error(HTTPStatus.REQUEST_TIMEOUT, "the request was not received "
+                                f"within {endpoint.read_timeout:g} s")
 
         def log_message(self, format: str, *args: object) -> None:
             return  # quiet: a CLI server should not print every request
@@ -153,6 +220,10 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
         # --- writing answers ---------------------------------------------------------------
         def send_body(self, status: int, body: bytes, content_type: str,
                       policy: str = DATA_POLICY, extra: dict[str, str] | None = None) -> None:
+            self.answered = True
+            # the reads left the socket with what remained of their deadline: writing gets
+            # its own (a sendall's timeout bounds the whole answer)
+            self.connection.settimeout(endpoint.read_timeout)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

@@ -35,7 +35,7 @@ class RemoteQueryRefused(QueryError):
     """The query would make the server fetch something from the network."""
 
 
-def _expand_escapes(text: str) -> str:
+def expand_escapes(text: str) -> str:
     r"""``\u`` escapes (4 hex digits) and ``\U`` escapes (8) expanded, as SPARQL 1.1
     (section 19.2) says a parser may do before anything else."""
 
@@ -48,7 +48,7 @@ def _expand_escapes(text: str) -> str:
     return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", expand, text)
 
 
-def _without_comment_lines(text: str) -> str:
+def without_comment_lines(text: str) -> str:
     """``text`` without its whole-line comments (a library query's header, whose words such
     as "Settlement service providers" call nothing). A comment after code on the same line is
     kept, so the check stays on the safe side: it can only refuse more."""
@@ -59,7 +59,7 @@ def _may_call(text: str) -> bool:
     """Whether the text holds ``SERVICE`` or ``LOAD`` at all (escapes expanded, comment lines
     left out): without them, no call (``LOAD`` is an update, which the engine's query call
     never runs either)."""
-    return re.search(r"service|load", _expand_escapes(_without_comment_lines(text)),
+    return re.search(r"service|load", expand_escapes(without_comment_lines(text)),
                      re.IGNORECASE) is not None
 
 
@@ -102,7 +102,7 @@ def service_targets(query_text: str) -> list[str | None]:
             raise RemoteQueryRefused(
                 "this endpoint is read-only: updates (LOAD, INSERT, DELETE, ...) are refused "
                 "and change nothing") from error
-        expanded = _expand_escapes(_without_comment_lines(query_text))
+        expanded = expand_escapes(without_comment_lines(query_text))
         if re.search(r"service", expanded, re.IGNORECASE):
             raise RemoteQueryRefused(
                 "the query could not be checked for SERVICE calls (the SPARQL 1.1 parser "
@@ -110,7 +110,7 @@ def service_targets(query_text: str) -> list[str | None]:
                 "refused, since federated queries are not run here") from error
         return []
     except Exception as error:  # rdflib raises other errors on some malformed input
-        expanded = _expand_escapes(_without_comment_lines(query_text))
+        expanded = expand_escapes(without_comment_lines(query_text))
         if re.search(r"service", expanded, re.IGNORECASE):
             raise RemoteQueryRefused(
                 f"the query could not be checked for SERVICE calls ({error}): refused") from error

@@ -31,7 +31,7 @@ from .results import (  # noqa: F401  (the names callers import from here)
     short,
     to_dataframe,
 )
-from .view import QueryView, query_view
+from .view import QueryView, query_dataset, query_view
 
 #: rows per message from the child: small enough to stop soon after the limit, large enough
 #: that sending costs little next to the query
@@ -43,7 +43,8 @@ _FORK_LOCK = threading.Lock()
 
 class Dataset:
     """The RDF dataset a request names (SPARQL 1.1 Protocol ``default-graph-uri`` and
-    ``named-graph-uri``): when given, they replace the query's own ``FROM`` clauses."""
+    ``named-graph-uri``): when given, they replace the query's own ``FROM`` clauses
+    (:func:`.view.query_dataset`)."""
 
     def __init__(self, default_graphs: Sequence[str] = (),
                  named_graphs: Sequence[str] = ()) -> None:
@@ -52,14 +53,6 @@ class Dataset:
             self.named_graphs = [ox.NamedNode(iri) for iri in named_graphs]
         except ValueError as error:
             raise QueryError(f"a graph IRI of the request is not an IRI: {error}") from error
-
-    def options(self) -> dict:
-        options: dict = {}
-        if self.default_graphs:
-            options["default_graph"] = self.default_graphs
-        if self.named_graphs:
-            options["named_graphs"] = self.named_graphs
-        return options
 
 
 def prepared_text(query: LibraryQuery, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
@@ -95,8 +88,10 @@ def _syntax_error(error: SyntaxError) -> QueryError:
 
 
 def _results(store: ox.Store, text: str, dataset: Dataset | None):
+    target, options = query_dataset(store, text, *((dataset.default_graphs,
+                                                    dataset.named_graphs) if dataset else ()))
     try:
-        return store.query(text, **(dataset.options() if dataset else {}))
+        return target.query(text, **options)
     except SyntaxError as error:
         raise _syntax_error(error) from error
 

@@ -16,20 +16,34 @@ store that adds each dataset's triples to its default graph at load, and removes
 when no graph states it any more) and is queried as it is, with no copy. Cost measured at 2.3M
 quads: the view takes 45 s and 1.5 GB to build against 20 s and 1.0 GB for a plain copy.
 
+The same bag comes back when a query names its default graph itself, by several ``FROM``
+clauses or several ``default-graph-uri`` parameters (and even by one graph named twice):
+:func:`query_dataset` then evaluates the query over a temporary in-memory store whose default
+graph is the merge of those graphs, each triple once, with the named graphs the query names
+copied beside it. That costs a copy of the graphs named, paid inside the query's own timeout
+(measured on a 2-core machine under load: 0.02 s for 4,500 triples of an in-memory view; 20 s
+for the 307,000 triples of a graph read from an on-disk store, where decoding the terms is
+most of it); one graph or none, or all the graphs (the view's default graph is their merge),
+costs nothing.
+
 The freshness check compares ``len()`` of the source (0.2 s at 2.3M quads, under 1 ms on the
 bundled data): a change that keeps the number of quads is not noticed.
 """
 
 from __future__ import annotations
 
+import re
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 
 import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore
+
+from .guard import expand_escapes, without_comment_lines
 
 #: quads copied per call: bounds the Python objects alive at once during a copy
 BATCH = 100_000
@@ -99,3 +113,73 @@ def query_view(store: GraphStore | QueryView) -> QueryView:
     view = build_view(store.store)
     _VIEWS[store] = view
     return view
+
+
+def dataset_clauses(text: str) -> tuple[list[str], list[str]] | None:
+    """The IRIs of the query's ``FROM`` and ``FROM NAMED`` clauses, or ``None`` if it has none.
+
+    The text is parsed (rdflib's SPARQL 1.1 parser, a few ms for a short query) only when the
+    word ``from`` appears outside comment lines. A text rdflib cannot parse (SPARQL 1.2 syntax)
+    gives ``None``: Oxigraph then applies its clauses itself, as a bag.
+    """
+    if not re.search(r"\bfrom\b", expand_escapes(without_comment_lines(text)), re.IGNORECASE):
+        return None
+    from rdflib.plugins.sparql import parser
+    from rdflib.plugins.sparql.algebra import translatePName, translatePrologue, traverse
+
+    try:
+        tree = parser.parseQuery(text)
+        if "datasetClause" not in tree[1]:  # (CompValue.get returns the key when it is absent)
+            return None
+        clauses = tree[1]["datasetClause"]
+        prologue = translatePrologue(tree[0], None)
+        clauses = traverse(list(clauses), visitPost=partial(translatePName, prologue=prologue))
+    except Exception:  # rdflib's parser raises several kinds on text it does not read
+        return None
+    return ([str(clause["default"]) for clause in clauses if "default" in clause],
+            [str(clause["named"]) for clause in clauses if "named" in clause])
+
+
+def query_dataset(store: ox.Store, text: str, default_graphs: Sequence[ox.NamedNode] = (),
+                  named_graphs: Sequence[ox.NamedNode] = ()) -> tuple[ox.Store, dict]:
+    """The store to run ``text`` on and the options of ``Store.query`` that give it its
+    dataset, the default graph a set however many graphs form it.
+
+    Parameters
+    ----------
+    store
+        The query view's store.
+    default_graphs, named_graphs
+        The protocol's ``default-graph-uri`` and ``named-graph-uri``: when either is given they
+        are the whole dataset (SPARQL 1.1 Protocol, section 2.1.4), replacing the query's
+        ``FROM`` clauses; a list not given is then empty.
+
+    Returns
+    -------
+    ``store`` itself with the dataset as options when one graph or none forms the default
+    graph; for two or more, a temporary store whose default graph is their merge.
+    """
+    if default_graphs or named_graphs:
+        default, named = list(default_graphs), list(named_graphs)
+    else:
+        clauses = dataset_clauses(text)
+        if clauses is None:
+            return store, {}
+        default = [ox.NamedNode(iri) for iri in clauses[0]]
+        named = [ox.NamedNode(iri) for iri in clauses[1]]
+    default = list(dict.fromkeys(default))  # one graph named twice is still one graph
+    named = list(dict.fromkeys(named))
+    if len(default) < 2:
+        return store, {"default_graph": default, "named_graphs": named}
+    if set(default) >= set(store.named_graphs()):
+        # every graph: their merge is the view's own default graph
+        return store, {"default_graph": ox.DefaultGraph(), "named_graphs": named}
+    merged = ox.Store()
+    for graph in default:
+        for batch in _batches(iter(store.quads_for_pattern(None, None, None, graph))):
+            merged.extend(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+                          for quad in batch)
+    for graph in named:
+        for batch in _batches(iter(store.quads_for_pattern(None, None, None, graph))):
+            merged.extend(batch)
+    return merged, {"default_graph": ox.DefaultGraph(), "named_graphs": named}

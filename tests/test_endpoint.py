@@ -3,6 +3,7 @@ started as a real server, and the push to a real triple store (an Oxigraph serve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -255,7 +256,9 @@ def serving(view, **options):
 def sparql(url: str, query: str, accept: str = "application/sparql-results+json",
            method: str = "POST", timeout: float = 30, **params: str):
     """(status, headers, body) of a protocol request; HTTP errors are answers too."""
-    if method == "POST":
+    if method == "RAW":  # the URL carries the whole request
+        request = urllib.request.Request(url, headers={"Accept": accept})
+    elif method == "POST":
         data = urllib.parse.urlencode({"query": query, **params}).encode()
         request = urllib.request.Request(url + "/sparql", data=data, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
@@ -395,6 +398,42 @@ def test_a_half_sent_request_does_not_delay_a_second_client(view):
     assert all(answer.startswith(b"HTTP/1.1 408") for answer in answers), answers
 
 
+DRIPPED = (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query"
+           b"\r\nContent-Length: 36\r\n\r\nASK { ?a a <http://example.org/A> }\n")
+
+
+@pytest.mark.parametrize("part", ["request line", "headers", "body"])
+def test_a_request_sent_a_byte_at_a_time_gets_408_at_the_deadline(view, part):
+    """A client that keeps each read short (a byte every 0.2 s) but never finishes is cut at
+    the request's deadline, wherever it is in the request, and a second client is served
+    meanwhile: the per-read timeout alone would let it hold its thread for minutes."""
+    start = {"request line": 0, "headers": DRIPPED.index(b"Host"),
+             "body": DRIPPED.index(b"ASK")}[part]
+    with serving(view, read_timeout=1.5) as url:
+        host, port = urlparse_host(url)
+        sock = socket.create_connection((host, port), timeout=10)
+        sock.sendall(DRIPPED[:start])
+        sock.setblocking(False)
+        started = time.monotonic()
+        answer = b""
+        sent = start
+        while time.monotonic() - started < 8 and sent < len(DRIPPED):
+            with contextlib.suppress(BlockingIOError, ConnectionError):
+                sock.send(DRIPPED[sent:sent + 1])
+                sent += 1
+            with contextlib.suppress(BlockingIOError):
+                answer += sock.recv(4096)
+            if answer:
+                break
+            status, _headers, body = sparql(url, "ASK { ?a a ga:Actor }", timeout=5)
+            assert status == 200 and b"true" in body
+            time.sleep(0.2)
+        elapsed = time.monotonic() - started
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 408"), (part, sent, answer)
+    assert sent < len(DRIPPED) and elapsed < 4, (part, sent, elapsed)
+
+
 def test_200_concurrent_requests_all_answer_or_get_503_in_time(view):
     from concurrent.futures import ThreadPoolExecutor
 
@@ -419,8 +458,9 @@ def test_a_slow_query_does_not_delay_quick_ones(view):
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
+    slow_answer: list = []
     with serving(view, timeout=4, workers=4) as url:
-        slow = threading.Thread(target=sparql, args=(url, SLOW))
+        slow = threading.Thread(target=lambda: slow_answer.append(sparql(url, SLOW)[0]))
         slow.start()
         time.sleep(0.3)  # the slow one is running
 
@@ -433,6 +473,7 @@ def test_a_slow_query_does_not_delay_quick_ones(view):
         with ThreadPoolExecutor(max_workers=19) as pool:
             elapsed = list(pool.map(quick, range(19)))
         slow.join()
+    assert slow_answer == [503]  # the slow one ran until its timeout: it was really slow
     assert max(elapsed) < 2.0, elapsed
 
 
@@ -572,13 +613,11 @@ def test_default_graph_holds_each_statement_once(view, built_store):
     """224 matches when a statement of two datasets counts twice; the store has 213 actors."""
     result = subprocess.run([BIN / "govatlas", "--store", str(built_store), "stats",
                              "--format", "json"], capture_output=True, text=True, check=True)
-    stats = json.loads(result.stdout)
-    actors = next(row for row in stats["totals"] if row["what"] == "actors")["count"] \
-        if isinstance(stats, dict) and "totals" in stats else None
+    actors = int(next(row["count"] for row in json.loads(result.stdout)
+                      if row["section"] == "Totals" and row["key"] == "actors"))
     distinct = run_query(view, parse_query(
         "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ga:Actor }", "q")).rows[0][0]
-    if actors is not None:
-        assert int(actors) == int(distinct.value)
+    assert actors == int(distinct.value)
     with serving(view) as url:
         assert count(sparql(url, ACTORS_ONCE)[2]) == int(distinct.value)
     assert int(run_query(view, parse_query(ACTORS_ONCE, "q")).rows[0][0].value) == \
@@ -603,6 +642,27 @@ def test_from_and_protocol_dataset_are_honoured(view):
         named = ("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert count(sparql(url, named, **{"named-graph-uri": EU})[2]) == 1
         assert count(sparql(url, named)[2]) == len(view.graphs)
+
+
+FRANCE = "https://w3id.org/govatlas/graph/dataset/france"
+PARIS = "https://w3id.org/govatlas/graph/dataset/paris"
+
+
+def test_several_from_graphs_form_one_default_graph_each_statement_once(view):
+    """The france and paris datasets both state 4 actors: over both, each is one actor."""
+    both = f"FROM <{FRANCE}> FROM <{PARIS}>"
+    with serving(view) as url:
+        everything = count(sparql(url, "SELECT (COUNT(*) AS ?n) "
+                                       f"{both} WHERE {{ ?a a ga:Actor }}")[2])
+        distinct = count(sparql(url, "SELECT (COUNT(DISTINCT ?a) AS ?n) "
+                                     f"{both} WHERE {{ ?a a ga:Actor }}")[2])
+        apart = sum(count(sparql(url, f"SELECT (COUNT(*) AS ?n) FROM <{graph}> "
+                                      "WHERE { ?a a ga:Actor }")[2]) for graph in (FRANCE, PARIS))
+        assert everything == distinct < apart
+        request = urllib.parse.urlencode([("query", ACTORS_ONCE), ("default-graph-uri", FRANCE),
+                                          ("default-graph-uri", PARIS)])
+        status, _headers, body = sparql(url + "/sparql?" + request, "", method="RAW")
+        assert status == 200 and count(body) == distinct
 
 
 def test_rdflib_sparqlstore_with_a_graph_identifier_sees_only_that_graph(view):
@@ -648,46 +708,105 @@ def test_sparqlwrapper_every_result_format(view):
 
 
 
-def test_the_yasgui_page_runs_a_library_query_offline(view, browser):
-    with serving(view) as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        blocked: list[str] = []
-        errors: list[str] = []
+@contextmanager
+def offline_page(browser, url: str):
+    """A page of the server at ``url`` in headless Chromium, every other request blocked;
+    fails the test if the page tried to fetch from outside or logged an error."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    blocked: list[str] = []
+    errors: list[str] = []
 
-        def route(request_route) -> None:
-            if request_route.request.url.startswith(url + "/"):
-                request_route.continue_()
-            else:
-                blocked.append(request_route.request.url)
-                request_route.abort()
+    def route(request_route) -> None:
+        if request_route.request.url.startswith(url + "/"):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
 
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("console", lambda message: message.type == "error"
-                and errors.append(message.text))
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        try:
-            page.goto(url + "/")
-            page.wait_for_selector("#yasgui[data-library]", timeout=30_000)
-            tabs = page.locator(".tabsList .tab").all_inner_texts()
-            library = load_library()
-            names = {text.split("\n")[0].strip() for text in tabs}
-            assert {q.title for q in library.values()} <= names
-            page.get_by_text(library["competence-matrix"].title, exact=True).click()
-            text = page.evaluate("() => window.govatlasYasgui.getTab().getYasqe().getValue()")
-            assert "PREFIX ga:" in text and "territory" in text
-            page.locator(".yasqe_queryButton:visible").click()
-            page.wait_for_selector(".yasr .dataTable tbody tr >> visible=true", timeout=30_000)
-            rows = page.locator(".yasr .dataTable tbody tr:visible").count()
-            cells = page.locator(".yasr .dataTable tbody:visible").inner_text()
-            artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
-            artifacts.mkdir(exist_ok=True)
-            page.screenshot(path=str(artifacts / "yasgui.png"))
-            assert rows > 0 and "Vienna" in cells
-        finally:
-            context.close()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error"
+            and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(url + "/")
+        page.wait_for_selector("#yasgui[data-library]", timeout=30_000)
+        yield page
+    finally:
+        context.close()
     assert blocked == [], f"the page tried to fetch from outside: {blocked}"
     assert errors == [], f"console errors: {errors}"
+
+
+def run_library_tab(page, title: str) -> None:
+    """Open the tab of a library query, run it and wait for its table."""
+    page.get_by_text(title, exact=True).click()
+    page.locator(".yasqe_queryButton:visible").click()
+    page.wait_for_selector(".yasr .dataTable tbody tr >> visible=true", timeout=30_000)
+
+
+def screenshot(page, name: str) -> None:
+    artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / name))
+
+
+def test_the_yasgui_page_runs_a_library_query_offline(view, browser):
+    with serving(view) as url, offline_page(browser, url) as page:
+        tabs = page.locator(".tabsList .tab").all_inner_texts()
+        library = load_library()
+        names = {text.split("\n")[0].strip() for text in tabs}
+        assert {q.title for q in library.values()} <= names
+        page.get_by_text(library["competence-matrix"].title, exact=True).click()
+        text = page.evaluate("() => window.govatlasYasgui.getTab().getYasqe().getValue()")
+        assert "PREFIX ga:" in text and "territory" in text
+        shown = page.locator(".govatlas-answers").inner_text()
+        assert shown == library["competence-matrix"].answers
+        run_library_tab(page, library["competence-matrix"].title)
+        rows = page.locator(".yasr .dataTable tbody tr:visible").count()
+        cells = page.locator(".yasr .dataTable tbody:visible").inner_text()
+        screenshot(page, "yasgui.png")
+        assert rows > 0 and "Vienna" in cells
+
+
+def test_the_yasgui_page_shows_a_result_as_pivot_table_and_chart(view, browser):
+    """Actors by type and level, pivoted (levels down, types across, the sum of actors in the
+    cells) and charted (one bar per level): the numbers are the query's own."""
+    query = load_library()["actors-by-type-and-level"]
+    result = run_query(view, query)
+    variables = result.variables
+    per_level: dict[str, int] = {}
+    for row in result.rows:
+        level = row[variables.index("levelLabel")].value
+        per_level[level] = per_level.get(level, 0) + int(row[variables.index("actors")].value)
+    with serving(view) as url, offline_page(browser, url) as page:
+        run_library_tab(page, query.title)
+        page.locator(".yasr .select_pivot:visible").click()
+        page.wait_for_selector(".yasr .pvtTable >> visible=true", timeout=30_000)
+        totals = page.evaluate("""() => [...document.querySelectorAll(
+            '.yasr .pvtTable tbody tr')].map((tr) => [tr.querySelector('th.pvtRowLabel')
+            ?.textContent, tr.querySelector('td.pvtTotal.rowTotal')?.textContent])""")
+        shown = {label: float(total.replace(",", "")) for label, total in totals
+                 if label and total}
+        assert shown == per_level, shown
+        assert page.locator(".yasr .pvtAxisContainer li").count() >= len(variables)
+        screenshot(page, "yasgui-pivot.png")
+        page.locator(".yasr .select_chart:visible").click()
+        page.wait_for_selector(".yasr .govatlas-chart canvas >> visible=true", timeout=30_000)
+        page.select_option(".yasr .govatlas-chart select[name=labels]", "levelLabel")
+        page.select_option(".yasr .govatlas-chart select[name=values]", "actors")
+        chart = page.evaluate("""() => { const chart = Chart.getChart(
+            document.querySelector('.yasr .govatlas-chart canvas'));
+            return {labels: chart.data.labels, values: chart.data.datasets[0].data,
+                    width: chart.width, height: chart.height}; }""")
+        assert dict(zip(chart["labels"], chart["values"], strict=True)) == per_level
+        assert chart["width"] > 300 and chart["height"] > 200
+        painted = page.evaluate("""() => { const canvas = document.querySelector(
+            '.yasr .govatlas-chart canvas'); const pixels = canvas.getContext('2d')
+            .getImageData(0, 0, canvas.width, canvas.height).data; let n = 0;
+            for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) n++; return n; }""")
+        assert painted > 1000  # bars drawn, not an empty canvas
+        screenshot(page, "yasgui-chart.png")
 
 
 def test_push_prune_removes_remote_graphs_no_longer_local(local, oxigraph_server):

@@ -17,7 +17,8 @@
     populateFromUrl: false,
     autoAddOnInit: false,
     yasqe: { prefixCcApi: "", autocompleters: ["variables"], persistenceId: null },
-    yasr: { persistenceId: null, prefixes: prefixes },
+    yasr: { persistenceId: null, prefixes: prefixes,
+            pluginOrder: ["table", "pivot", "chart", "response"] },
   });
   window.govatlasYasgui = yasgui;
   const header = Object.entries(prefixes)
@@ -27,6 +28,16 @@
     const missing = header.split("\n").filter((line) => !declared.has(line.split(/\s+/)[1].slice(0, -1)));
     return missing.join("\n") + "\n" + text;
   }
+  // what the selected tab's query answers, above the editor (from its .rq header)
+  const answers = document.createElement("p");
+  answers.className = "govatlas-answers";
+  root.parentNode.insertBefore(answers, root);
+  const byTab = new Map();
+  function describe(tabId) {
+    const item = byTab.get(tabId);
+    answers.textContent = item ? item.answers : "";
+  }
+  yasgui.on("tabSelect", (_instance, tabId) => describe(tabId));
   fetch("/queries.json").then((response) => response.json()).then((library) => {
     library.forEach((item, index) => {
       const tab = yasgui.addTab(index === 0, {
@@ -34,8 +45,10 @@
         yasqe: { value: withPrefixes(item.text) },
         requestConfig: { endpoint: endpoint },
       });
+      byTab.set(tab.getId(), item);
       tab.getRoot?.().setAttribute?.("data-query-name", item.name);
     });
+    describe(yasgui.getTab()?.getId());
     root.dataset.library = String(library.length);
   });
 })();
