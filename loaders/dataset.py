@@ -41,6 +41,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COUNTRY_PATTERN = re.compile(r"^([A-Z]{2}|EU|INT)$")
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 LIST_SEPARATOR = "|"
+#: Where in its source a statement stands (the ``stated_in`` column): a table, the running text,
+#: or a note (a footnote, an endnote, a reference's title).
+STATED_IN = ("table", "text", "note")
 
 # Words of a qualifier and the kind of qualification they signal (qualifier-kind scheme).
 QUALIFIER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -131,6 +134,10 @@ class DatasetConverter:
         self.source_titles: dict[str, Row] = {}
         self.territories: dict[str, ox.NamedNode] = {}
         self.statements: dict[str, Row] = {}
+        # ids of allocations and figures (their ``id`` column) -> statement IRI and row, so a
+        # row's ``conflicts_with`` can name another; the disputes are built once all are read
+        self.statement_ids: dict[str, tuple[str, Row]] = {}
+        self.pending_disputes: list[tuple[Row, ox.NamedNode]] = []
 
     # --- small helpers ---------------------------------------------------------------------
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode,
@@ -204,6 +211,65 @@ class DatasetConverter:
             return None
         self.add(node, TYPE, ga(rdf_class))
         return node
+
+    def identified_statement(self, row: Row, kind: str, columns: tuple[str, ...],
+                             rdf_class: str) -> ox.NamedNode | None:
+        """The statement of a row: named by its ``id`` when it has one (so another row can
+        dispute it), else by a digest of its content as :meth:`statement` does."""
+        statement_id = row.get("id")
+        if not statement_id:
+            return self.statement(row, kind, columns, rdf_class)
+        entry = self.statement_ids.get(statement_id)
+        if entry is None or entry[1] is not row:
+            return None  # an invalid or duplicate id, reported by declare_ids
+        node = N(entry[0])
+        self.add(node, TYPE, ga(rdf_class))
+        return node
+
+    def placement(self, row: Row, node: ox.NamedNode) -> None:
+        """Where the statement stands in its source (``stated_in``): table, text or note."""
+        value = row.get("stated_in")
+        if not value:
+            return
+        if value not in STATED_IN:
+            self.problem(row, "stated_in", f"'{value}' is not a part of a source",
+                         f"use one of {', '.join(STATED_IN)}")
+            return
+        self.add(node, ga("statedIn"), ox.Literal(value))
+
+    def dispute_of(self, row: Row, node: ox.NamedNode) -> None:
+        """Remember a ``conflicts_with`` to link once every statement id is known."""
+        if row.get("conflicts_with"):
+            self.pending_disputes.append((row, node))
+        elif row.get("dispute_note"):
+            self.problem(row, "dispute_note", "is given, but conflicts_with is empty",
+                         "name in conflicts_with the id of the statement this one disputes")
+
+    def disputes(self) -> None:
+        """One ``ga:Dispute`` per pair of statements a row says conflict, with the curator's
+        note; both statements stay as they are, neither is preferred."""
+        for row, node in self.pending_disputes:
+            other_id = row.get("conflicts_with")
+            entry = self.statement_ids.get(other_id)
+            if entry is None:
+                self.problem(row, "conflicts_with", f"no allocation or figure has the id "
+                             f"'{other_id}'", "use an id from the id column of competences.csv "
+                             "or quantities.csv of this dataset" + self._nearest(
+                                 other_id, list(self.statement_ids)))
+                continue
+            other = N(entry[0])
+            if other.value == node.value:
+                self.problem(row, "conflicts_with", "a statement cannot conflict with itself",
+                             "name the other statement's id")
+                continue
+            pair = sorted((node.value, other.value))
+            dispute = N(STATEMENT + "dispute/" + digest(*pair))
+            self.add(dispute, TYPE, ga("Dispute"))
+            self.add(dispute, ga("disputes"), node)
+            self.add(dispute, ga("disputes"), other)
+            self.text(dispute, ga("curatorNote"), row.get("dispute_note"))
+            if row.get("source") and row.get("locator"):  # else reported for the statement
+                self.provenance(row, dispute)
 
     def set_code(self, node: ox.NamedNode, predicate: str, row: Row, column: str,
                  list_name: str) -> None:
@@ -332,6 +398,7 @@ class DatasetConverter:
             self.quantity(row)
         for row in tables.get("gap_evidence", Table(None, "")).rows:  # type: ignore[arg-type]
             self.gap_evidence(row)
+        self.disputes()
         for source, node in self.documents.items():
             if source in self.source_titles:
                 row = self.source_titles[source]
@@ -362,6 +429,12 @@ class DatasetConverter:
                 value = self.identifier(row, "id", self.links, "link")
                 if value:
                     self.links[value] = row
+        for name, kind in (("competences", "allocation"), ("quantities", "quantity")):
+            for row in tables.get(name, Table(None, "")).rows:  # type: ignore[arg-type]
+                if row.get("id"):
+                    value = self.identifier(row, "id", self.statement_ids, "statement")
+                    if value:
+                        self.statement_ids[value] = (STATEMENT + f"{kind}/{value}", row)
 
     def actor(self, row: Row) -> None:
         actor_id = row.get("id")
@@ -453,7 +526,7 @@ class DatasetConverter:
 
     def allocation(self, row: Row) -> None:
         self.required(row, "holder", "competence", "level")
-        node = self.statement(row, "allocation", (
+        node = self.identified_statement(row, "allocation", (
             "holder", "competence", "level", "qualifier", "valid_from", "valid_until", "note",
             "stated_as", "source", "locator"), "CompetenceAllocation")
         if node is None:
@@ -474,6 +547,8 @@ class DatasetConverter:
             self.add(node, ga("qualifierKind"), N(self.vocabulary.resolve("qualifier kind",
                                                                           kind).iri))
         self.period(row, node)
+        self.placement(row, node)
+        self.dispute_of(row, node)
         self.provenance(row, node)
 
     def link(self, row: Row) -> None:
@@ -502,14 +577,19 @@ class DatasetConverter:
         if instrument is not None:
             self.add(node, ga("instrument"), instrument)
         self.set_code(node, "status", row, "status", "status")
+        # the competence the link is about: a delegation of it, its implementation for its
+        # owner, funding or a contract for it
+        self.set_code(node, "concernsCompetence", row, "competence", "competence")
         self.text(node, ga("note"), row.get("note"))
         self.period(row, node)
+        self.placement(row, node)
         self.provenance(row, node)
 
     def quantity(self, row: Row) -> None:
         self.required(row, "subject", "kind", "value", "about")
-        node = self.statement(row, "quantity", ("subject", "kind", "value", "unit", "year",
-                                                "about", "source", "locator"), "Quantity")
+        node = self.identified_statement(row, "quantity", ("subject", "kind", "value", "unit",
+                                                           "year", "about", "source", "locator"),
+                                         "Quantity")
         if node is None:
             return
         subject_id = row.get("subject")
@@ -562,6 +642,10 @@ class DatasetConverter:
             else:
                 self.problem(row, "year", f"'{year}' is not a year", "write four digits, e.g. 2020")
         self.text(node, ga("about"), row.get("about"))
+        self.set_code(node, "status", row, "status", "status")
+        self.text(node, ga("statedAs"), row.get("stated_as"))
+        self.placement(row, node)
+        self.dispute_of(row, node)
         self.provenance(row, node)
 
     def gap_evidence(self, row: Row) -> None:

@@ -56,14 +56,15 @@ TEMPLATES: dict[str, Template] = {
             "competences",
             ("holder", "competence", "level", "qualifier", "valid_from", "valid_until",
              *PROVENANCE),
-            ("note", "stated_as", "territory"),
+            ("note", "stated_as", "territory", "stated_in", "id", "conflicts_with",
+             "dispute_note"),
             mandatory_file=True,
         ),
         Template(
             "links",
             ("from_actor", "to_actor", "type", "instrument", "valid_from", "valid_until",
              *PROVENANCE),
-            ("id", "status", "note"),
+            ("id", "status", "note", "competence", "stated_in"),
             mandatory_file=True,
         ),
         Template(
@@ -75,6 +76,7 @@ TEMPLATES: dict[str, Template] = {
         Template(
             "quantities",
             ("subject", "kind", "value", "unit", "year", "about", *PROVENANCE),
+            ("id", "status", "stated_as", "stated_in", "conflicts_with", "dispute_note"),
         ),
         Template(
             "gap_evidence",

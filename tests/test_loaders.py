@@ -245,7 +245,8 @@ def test_an_allocation_stating_no_territory_takes_its_holders_from_its_own_datas
               for row in rows}
     assert places == {
         ("borders-residency", "Exampleville", "derived"),  # example places xx-state there
-        ("housing", "Exampleville", "derived"),  # xx-city's; yy-office is placed nowhere
+        ("housing", "Exampleville", "derived"),  # xx-city's; and yy-office's, below
+        ("housing", "Othertown", "derived"),  # yy-office is placed nowhere: for all of FR
         ("health", "Othertown", "derived"),  # second places xx-state in Othertown
         ("education", "Exampleville", "derived")}  # second does not place xx-city: any
 

@@ -1,10 +1,12 @@
 """`govatlas matrix` rebuilds the MC2CM distribution-of-competences table (seed 004, Appendix C,
-lines 175-185) from the graph, cell by cell, for all nine cities."""
+lines 175-185) from the graph, cell by cell, for all nine cities: with the source chosen, the
+cells hold what the table states (``stated_in`` table) and the narrative's claims are listed
+apart."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections import Counter
 from datetime import date
 
 import pytest
@@ -52,10 +54,9 @@ def seed_table(documents: SourceDocuments) -> dict[str, dict[str, tuple[str | No
 
 @pytest.fixture(scope="module")
 def table_matrix(bundled_store):
-    """The matrix built from the statements the table itself makes (lines 176-185)."""
-    table_lines = {str(number) for number in range(176, 186)}
-    return competence_matrix(bundled_store, list(CITIES), as_of=date(2020, 1, 1), source=SEED,
-                             keep=lambda a: a.locator in table_lines)
+    """The matrix of the seed alone, as `govatlas matrix --source` builds it (no other filter:
+    the narrative's claims go apart by their ``stated_in``)."""
+    return competence_matrix(bundled_store, list(CITIES), source=SEED)
 
 
 def test_the_seed_table_has_nine_cities(seed_table):
@@ -68,7 +69,7 @@ def test_matrix_matches_the_seed_cell_by_cell(bundled_store, table_matrix, seed_
     for level in LEVELS:
         body, items = expected[level]
         cell = table_matrix.cell(city, level)
-        assert Counter(normalise(a.text) for a in cell.items()) == Counter(items), (city, level)
+        assert [normalise(a.text) for a in cell.items()] == items, (city, level)
         if body:
             names = set()
             for allocation in cell.items():
@@ -94,12 +95,42 @@ def test_validity_periods_change_the_matrix(bundled_store):
 
 
 def test_conflicting_sources_are_both_kept(bundled_store):
-    """Line 105 puts refugee integration with the national government; the table, with Piedmont."""
+    """Line 105 puts refugee integration with the national government; the table, with Piedmont.
+    Both are kept: the table's in its cell, the narrative's listed apart."""
     matrix = competence_matrix(bundled_store, ["Turin"], as_of=date(2020, 1, 1), source=SEED)
     national = {(a.competence, a.locator) for a in matrix.cell("Turin", "national").items()}
     regional = {(a.competence, a.locator) for a in matrix.cell("Turin", "regional").items()}
-    assert ("migrant-integration", "105") in national
+    assert ("migrant-integration", "105") not in national
     assert ("migrant-integration", "184") in regional
+    assert [(a.territory, a.level, a.competence, a.locator, a.stated_in)
+            for a in matrix.apart] == [("Turin", "national", "migrant-integration", "105", "text")]
+    everything = competence_matrix(bundled_store, ["Turin"], as_of=date(2020, 1, 1))
+    assert ("migrant-integration", "105") in {
+        (a.competence, a.locator) for a in everything.cell("Turin", "national").items()}
+
+
+def test_the_command_reproduces_appendix_c_alone_and_lists_the_narrative_apart(tmp_path,
+                                                                                seed_table):
+    """`govatlas matrix --source 004...` (default date, every territory), cell by cell."""
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(main, ["--store", store, "build"]).exit_code == 0
+    result = runner.invoke(main, ["--store", store, "matrix", "--source", SEED,
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert sorted(shown["territories"]) == sorted(CITIES)
+    for city in CITIES:
+        for level in LEVELS:
+            _, items = seed_table[city][level]
+            got = [normalise(item["text"]) for holder in shown["territories"][city][level]
+                   for item in holder["items"]]
+            assert got == items, (city, level)
+    assert [(a["territory"], a["level"], a["locator"], a["stated_in"])
+            for a in shown["apart"]] == [("Turin", "national", "105", "text")]
+    table = runner.invoke(main, ["--store", store, "matrix", "--source", SEED, "--city", "Turin"])
+    assert "Stated outside the table (listed apart):" in table.output
+    assert "[text, 004_0e103ae030b175d8.txt line 105]" in table.output
 
 
 def test_cli_prints_viennas_row_with_its_qualifiers(tmp_path):

@@ -377,9 +377,14 @@ def test_conflicts_found_on_the_bundled_data(bundled_store):
                      ("Italy national government (national)", "105")}
     assert turin[0]["fact"] == "Migrant integration"
     # The SNAI roles (seed 000) all carry a qualifier: they split local development, and the
-    # Vienna table row (line 185) states its shared competences in one place.
-    assert not any(row["subjectLabel"] in ("Italy", "Vienna") for row in found
+    # Vienna table row (line 185) states its shared competences in one place ("shared" on both
+    # sides is no disagreement). Vienna's one conflict is education: the federal ministry's
+    # for the whole country (seed 000 lines 2579-2587) against the province's (line 185).
+    assert not any(row["subjectLabel"] == "Italy" for row in found
                    if row["kind"] == "competence allocation")
+    assert [(row["fact"], row["locator1"], row["locator2"]) for row in found
+            if row["kind"] == "competence allocation" and row["subjectLabel"] == "Vienna"] == [
+        ("Education", "2579-2587", "185")]
 
 
 def test_conflicting_figures_from_two_documents(empty_store, tmp_path):

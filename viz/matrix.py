@@ -17,17 +17,27 @@ MATRIX_FORMATS = ("table", "md", "csv", "json", "html")
 
 
 def cell_lines(cell: Cell) -> list[str]:
-    """A cell as lines of text: ``(Holder)`` then ``• item`` for each of its competences."""
+    """A cell as lines of text: ``(Holder)`` then ``• item`` for each of its competences, each
+    followed by what the graph adds to the source's words (``  [owner: ...]``)."""
     lines: list[str] = []
     for holder, items in cell.holders.items():
         lines.append(f"({holder})")
-        lines.extend(f"• {item.text}" for item in items)
+        for item in items:
+            lines.append(f"• {item.text}")
+            lines.extend(f"  [{remark}]" for remark in item.remarks)
     return lines
+
+
+def apart_lines(matrix: CompetenceMatrix) -> list[str]:
+    """The chosen source's claims made outside its table, one line each with its lines."""
+    return [f"- {a.territory}, {a.level}: ({a.holder_label}) {a.text} "
+            f"[{a.stated_in}, {a.source} line {a.locator}]" for a in matrix.apart]
 
 
 def render_matrix(matrix: CompetenceMatrix, fmt: str) -> str:
     if fmt == "csv":
-        return render_rows(LONG_COLUMNS, [_long_row(a) for a in _all(matrix)], "csv")
+        return render_rows(LONG_COLUMNS, [_long_row(a) for a in [*_all(matrix), *matrix.apart]],
+                           "csv")
     if fmt == "json":
         return json.dumps(_as_json(matrix), ensure_ascii=False, indent=2)
     if fmt == "html":
@@ -38,17 +48,23 @@ def render_matrix(matrix: CompetenceMatrix, fmt: str) -> str:
         rows.append([territory, *("\n".join(cell_lines(cells.get(code, Cell())))
                                   for code, _ in matrix.levels)])
     if fmt in ("table", "md"):
-        return render_rows(columns, rows, fmt, title="Distribution of competences")
+        text = render_rows(columns, rows, fmt, title="Distribution of competences")
+        if matrix.apart:
+            text = text.rstrip("\n") + "\n\nStated outside the table (listed apart):\n" + (
+                "\n".join(apart_lines(matrix)) + "\n")
+        return text
     raise ValueError(f"unknown format '{fmt}': use one of {', '.join(MATRIX_FORMATS)}")
 
 
 LONG_COLUMNS = ("territory", "country", "level", "holder", "competence", "text", "qualifier",
-                "note", "valid_from", "valid_until", "source", "locator")
+                "note", "valid_from", "valid_until", "source", "locator", "stated_in",
+                "country_wide", "owner", "exercised_by")
 
 
 def _long_row(a: Allocation) -> list[str]:
     return [a.territory, a.country, a.level, a.holder_label, a.competence, a.text, a.qualifier,
-            a.note, a.valid_from, a.valid_until, a.source, a.locator]
+            a.note, a.valid_from, a.valid_until, a.source, a.locator, a.stated_in,
+            "yes" if a.country_wide else "", "|".join(a.owners), "|".join(a.exercisers)]
 
 
 def _all(matrix: CompetenceMatrix) -> list[Allocation]:
@@ -69,6 +85,7 @@ def _as_json(matrix: CompetenceMatrix) -> dict:
             }
             for territory, cells in matrix.rows.items()
         },
+        "apart": [dict(zip(LONG_COLUMNS, _long_row(a), strict=True)) for a in matrix.apart],
     }
 
 
@@ -80,6 +97,8 @@ def cell_html(cell: Cell) -> str:
         entries = "".join(
             f'<li title="{html.escape(f"{a.source} lines {a.locator}")}">'
             + (f"<i>{html.escape(a.text)}</i>" if a.placeholder else html.escape(a.text))
+            + "".join(f' <span class="remark">[{html.escape(remark)}]</span>'
+                      for remark in a.remarks)
             + "</li>"
             for a in items)
         parts.append(f'<div class="holder">({html.escape(holder)})</div><ul>{entries}</ul>')
@@ -95,6 +114,9 @@ def render_html(matrix: CompetenceMatrix) -> str:
         for code, _ in matrix.levels:
             tds.append(f"<td>{cell_html(cells.get(code, Cell()))}</td>")
         body.append(f"<tr><th>{html.escape(territory)}</th>{''.join(tds)}</tr>")
+    apart = ("<h2>Stated outside the table</h2><ul>" + "".join(
+        f"<li>{html.escape(line[2:])}</li>" for line in apart_lines(matrix)) + "</ul>"
+        if matrix.apart else "")
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             "<title>Distribution of competences</title><style>"
             "body{font-family:sans-serif}table{border-collapse:collapse}"
@@ -102,4 +124,4 @@ def render_html(matrix: CompetenceMatrix) -> str:
             "ul{margin:0;padding-left:1.2em}.holder{font-style:italic;color:#444}"
             "</style></head><body><h1>Distribution of competences</h1>"
             f"<table><thead><tr><th>Territory</th>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></body></html>\n")
+            f"<tbody>{''.join(body)}</tbody></table>{apart}</body></html>\n")

@@ -415,6 +415,8 @@ def map_payload(view: MapData, *,
                                                        data.get("valid_until"))) \
             if data.get("valid_from") or data.get("valid_until") else ""
         via = f" (via {instrument})" if instrument else ""
+        concerned = _label("competence", data["competence"]) if data.get("competence") else ""
+        via += f" for {concerned}" if concerned else ""
         links_of[source].append(f"→ {type_label.lower()} {target_label}{via}")
         links_of[target].append(f"← {source_label} {type_label.lower()}{via}")
         pair = (source, target) if str(source) < str(target) else (target, source)
@@ -424,6 +426,7 @@ def map_payload(view: MapData, *,
             "type": link_type, "typeLabel": type_label, "family": family,
             "color": FAMILY_COLOURS.get(family, OTHER_COLOUR),
             "instrument": data.get("instrument") or "", "instrumentLabel": instrument,
+            "competence": data.get("competence") or "", "competenceLabel": concerned,
             "period": period, "status": data.get("status") or "",
             "sources": sources.get(str(key), []),
             "validFrom": data.get("valid_from") or "", "validUntil": data.get("valid_until") or "",

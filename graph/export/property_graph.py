@@ -72,7 +72,7 @@ RELATIONSHIP_PROPERTIES: dict[str, tuple[tuple[str, str], ...]] = {
         ("iri", "string"), ("link_type", "string"), ("instrument", "string"),
         ("instrument_label", "string"), ("status", "string"), ("valid_from", "string"),
         ("valid_until", "string"), ("note", "string"), ("source", "string"),
-        ("locator", "string"), ("sources", "string[]"),
+        ("locator", "string"), ("sources", "string[]"), ("competence", "string"),
     ),
     "STRUCTURE": (),
 }
@@ -178,7 +178,8 @@ ALLOCATION_PREDICATES = (GA + "holder", GA + "competence", GA + "level", GA + "t
                          GA + "qualifier", GA + "qualifierKind", GA + "note", GA + "statedAs",
                          GA + "validFrom", GA + "validUntil")
 LINK_PREDICATES = (GA + "fromActor", GA + "toActor", GA + "linkType", GA + "instrument",
-                   GA + "status", GA + "validFrom", GA + "validUntil", GA + "note")
+                   GA + "status", GA + "validFrom", GA + "validUntil", GA + "note",
+                   GA + "concernsCompetence")
 
 def facts(store: GraphStore, class_iri: str, predicates: Iterable[str]) -> Facts:
     """For every instance of ``class_iri``: predicate -> its distinct values (IRIs or text).
@@ -426,5 +427,6 @@ def property_graph(store: GraphStore) -> PropertyGraph:
                 "valid_until": valid_until,
                 "note": _text(values, GA + "note"),
                 **_provenance(provenance.get(iri, [])),
+                "competence": code(_one(values, GA + "concernsCompetence")),
             })))
     return PropertyGraph(nodes, relationships, skipped)

@@ -3,15 +3,23 @@
 It is the view of the MC2CM table (seed 004, Appendix C) rebuilt from the graph: a row per
 territory, a column per level of government, and in each cell the holders with the competences
 they hold there, in the source's words (``ga:statedAs``), with qualifiers and notes.
+
+Beyond the table's words, a cell says what the graph knows about each item: a delegated
+competence names its owner and a competence another body exercises names that body (from links
+that name the competence they concern), and a national allocation stated for a whole country
+says it comes from the country. With one source chosen, the statements that source makes in its
+running text rather than its table (``ga:statedIn``) are listed apart, so the table is rebuilt
+from its own cells.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from govatlas.graph.store import GraphStore
+from govatlas.loaders.dataset import qualifier_kinds
 from govatlas.loaders.tables import Record
 from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import vocabulary
@@ -39,6 +47,25 @@ class Allocation:
     locator: str
     record: str
     placeholder: bool
+    stated_in: str = ""
+    country_wide: bool = False
+    owners: tuple[str, ...] = ()
+    exercisers: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        """The holder as a cell names it; a national allocation stated for the whole country
+        says so, since it is not the territory's own."""
+        if self.country_wide:
+            return f"{self.holder_label}, for all of {self.country}"
+        return self.holder_label
+
+    @property
+    def remarks(self) -> list[str]:
+        """What the graph adds to the source's words: the owner of a delegated competence,
+        the bodies that exercise it for the holder."""
+        return ([f"owner: {owner}" for owner in self.owners]
+                + [f"exercised by: {body}" for body in self.exercisers])
 
     @property
     def text(self) -> str:
@@ -70,6 +97,8 @@ class CompetenceMatrix:
     levels: list[tuple[str, str]]  # (code, label) in rank order
     rows: dict[str, dict[str, Cell]]  # territory -> level code -> cell
     countries: dict[str, str]
+    # with one source chosen: what it states in its running text or notes, not in its table
+    apart: list[Allocation] = field(default_factory=list)
 
     def cell(self, territory: str, level: str) -> Cell:
         return self.rows.get(territory, {}).get(level, Cell())
@@ -107,10 +136,57 @@ def allocations(store: GraphStore) -> list[Allocation]:
             locator=text("locator"),
             record=text("record"),
             placeholder=text("placeholder") == "true",
+            stated_in=text("statedIn"),
+            country_wide=text("countryWide") == "true",
         )
         found.setdefault(allocation.iri + allocation.territory, allocation)
+    linked = with_competence_links(store, list(found.values()))
     # The order the dataset lists them in (file, then row), which is the source's own order.
-    return sorted(found.values(), key=lambda a: (a.territory, a.level_rank, _record_key(a)))
+    return sorted(linked, key=lambda a: (a.territory, a.level_rank, _record_key(a)))
+
+
+#: How a link that names a competence splits owning from exercising: for each link type, which
+#: end owns the competence and which exercises it. Funding and contracts name a competence
+#: without saying who owns it, so they are not here.
+OWNER_AND_EXERCISER = {"delegates-to": ("from", "to"), "implements-for": ("to", "from")}
+
+
+def with_competence_links(store: GraphStore, found: list[Allocation]) -> list[Allocation]:
+    """``found`` with each allocation's owners and exercisers, from the links that name its
+    competence (planned or recommended links left out).
+
+    An allocation is given an owner when its holder exercises the competence for another body
+    and the allocation is the delegated one: its words say "delegated", or it is the holder's
+    only allocation of that competence (Turin's "Education (schools) - competence of the
+    Piedmont Region, delegated", not its "Education (0-5 years)").
+    """
+    vocab = vocabulary()
+    owners: dict[tuple[str, str], set[str]] = {}
+    exercisers: dict[tuple[str, str], set[str]] = {}
+    for row in store.select(load_query(__package__, "competence-links")):
+        roles = OWNER_AND_EXERCISER.get(row["type"].value)
+        if roles is None or (row["status"] is not None and row["status"].value != "reported"):
+            continue
+        ends = {"from": (row["from"].value, row["fromLabel"].value),
+                "to": (row["to"].value, row["toLabel"].value)}
+        concept = vocab.by_iri.get(row["competence"].value)
+        code = concept.code if concept else row["competence"].value
+        owner, exerciser = ends[roles[0]], ends[roles[1]]
+        owners.setdefault((exerciser[0], code), set()).add(owner[1])
+        exercisers.setdefault((owner[0], code), set()).add(exerciser[1])
+    held: dict[tuple[str, str], set[str]] = {}
+    for allocation in found:
+        held.setdefault((allocation.holder, allocation.competence), set()).add(allocation.iri)
+    linked = []
+    for allocation in found:
+        key = (allocation.holder, allocation.competence)
+        delegated = ("delegated" in qualifier_kinds(f"{allocation.qualifier} {allocation.note}")
+                     or len(held[key]) == 1)
+        linked.append(replace(
+            allocation,
+            owners=tuple(sorted(owners.get(key, ()))) if delegated else (),
+            exercisers=tuple(sorted(exercisers.get(key, ())))))
+    return linked
 
 
 def _record_key(allocation: Allocation) -> tuple[str, int]:
@@ -123,14 +199,17 @@ def competence_matrix(store: GraphStore, territories: list[str] | None = None,
                       keep: Callable[[Allocation], bool] | None = None) -> CompetenceMatrix:
     """The matrix of ``territories`` (all by default) as it stood ``as_of`` (default: today).
 
-    ``source`` keeps only the statements of one document; ``keep`` is any further filter.
-    Territories are matched case-insensitively.
+    ``source`` keeps only the statements of one document; those it makes in its running text
+    or notes rather than a table (``stated_in``) go to :attr:`CompetenceMatrix.apart`, so the
+    cells are the table's own. ``keep`` is any further filter. Territories are matched
+    case-insensitively.
     """
     day = as_of or date.today()
     wanted = {name.casefold() for name in territories} if territories else None
     rows: dict[str, dict[str, Cell]] = {}
     countries: dict[str, str] = {}
     levels: dict[str, int] = {}
+    apart: list[Allocation] = []
     for allocation in allocations(store):
         if wanted is not None and allocation.territory.casefold() not in wanted:
             continue
@@ -140,8 +219,11 @@ def competence_matrix(store: GraphStore, territories: list[str] | None = None,
             continue
         if keep and not keep(allocation):
             continue
+        if source and allocation.stated_in in ("text", "note"):
+            apart.append(allocation)
+            continue
         cell = rows.setdefault(allocation.territory, {}).setdefault(allocation.level, Cell())
-        cell.holders.setdefault(allocation.holder_label, []).append(allocation)
+        cell.holders.setdefault(allocation.heading, []).append(allocation)
         countries.setdefault(allocation.territory, allocation.country)
         levels[allocation.level] = allocation.level_rank
     vocab = vocabulary()
@@ -152,4 +234,5 @@ def competence_matrix(store: GraphStore, territories: list[str] | None = None,
         levels=[(code, vocab.resolve("level", code).label) for code in ordered],
         rows=dict(sorted(rows.items())),
         countries=countries,
+        apart=apart,
     )

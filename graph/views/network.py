@@ -42,6 +42,7 @@ __all__ = [
     "gap_timeline",
     "gaps_as_of",
     "in_scope",
+    "link_competences",
     "map_data",
     "query_text",
     "sizes",
@@ -69,6 +70,12 @@ def statement_sources(store: GraphStore) -> dict[str, list[str]]:
         if line not in found[row["x"].value]:
             found[row["x"].value].append(line)
     return {key: sorted(lines) for key, lines in found.items()}
+
+
+def link_competences(store: GraphStore) -> dict[str, str]:
+    """Link IRI -> the code of the competence the link names (``links.csv``, ``competence``)."""
+    return {row["link"].value: row["code"].value
+            for row in store.select(query_text("link-competences.rq"))}
 
 
 def snapshot(store: GraphStore, day: date) -> GraphStore:
@@ -294,6 +301,10 @@ def map_data(store: GraphStore, *, city: str | None = None, country: str | None 
         graph = project(store, as_of=None if slider else as_of, country=country,
                         territory=city)
     graph = narrow(graph, instrument, competence)
+    concerned = link_competences(store)
+    for _, _, key, data in graph.edges(keys=True, data=True):
+        if str(key) in concerned:  # the map's details name the competence a link is about
+            data["competence"] = concerned[str(key)]
     if slider and timeline is None:
         timeline = gap_timeline(store, as_of, gaps)
     found: list[Finding] = []

@@ -66,6 +66,7 @@
     }
     row(box, "Link type", e.typeLabel + (e.family ? " (" + e.family + ")" : ""));
     row(box, "Instrument", e.instrumentLabel);
+    row(box, "Competence", e.competenceLabel);
     row(box, "Period", e.period);
     row(box, "Status", e.status);
     list(box, "Sources", e.sources, 5);
