@@ -46,7 +46,7 @@ TEMPLATES: dict[str, Template] = {
         Template(
             "actors",
             ("id", "label", "type", "level", "country", "parent", "territory", *PROVENANCE),
-            ("alt_labels", "valid_from", "valid_until", "note"),
+            ("alt_labels", "valid_from", "valid_until", "note", "located_in"),
             mandatory_file=True,
         ),
         Template(
@@ -78,6 +78,12 @@ TEMPLATES: dict[str, Template] = {
             ("instrument", "gap", "effect", "about", *PROVENANCE),
         ),
         Template("sources", ("id", "title"), ("publisher", "year", "url")),
+        Template(
+            "events",
+            ("id", "type", "original", "resulting", "date", *PROVENANCE),
+            ("note",),
+        ),
+        Template("names", ("subject", "name", *PROVENANCE), ("note",)),
     )
 }
 
