@@ -669,7 +669,7 @@ class DatasetConverter:
                 subject_id)
             if name and (defined is None or name != defined.get("label")):
                 self.add(target, ALT_LABEL, ox.Literal(name))
-            if row.get("source") and row.get("locator"):
-                self.provenance(row, target)
+            if row.get("source"):  # a source of the body; the lines are on the attestation
+                self.add(target, WAS_DERIVED_FROM, self.document(row.get("source")))
         self.text(node, ga("note"), row.get("note"))
         self.provenance(row, node)
