@@ -1,0 +1,116 @@
+"""Relations the sources state that used to be sentences in notes, change events and per-name
+sources: asked through the library queries and the api, answered with the seeds' lines."""
+
+from __future__ import annotations
+
+import pytest
+
+import govatlas
+from govatlas.graph.views.sources import line_numbers, resolve, statements_about
+from govatlas.loaders.errors import DataError
+
+SEED_000 = "000_b98d981a4afad30a.txt"
+SEED_003 = "003_2beceea899fa8b0e.txt"
+
+
+def test_where_the_network_coordination_offices_are_attached(bundled_store, documents):
+    frame = govatlas.query("actor-links", store=bundled_store,
+                           actor="IQ regional co-ordination offices")
+    attached = frame[frame["linkTypeLabel"] == "attached to"]
+    hosts = set(attached["counterpartLabel"])
+    assert hosts == {"Federal state ministries of Berlin and Brandenburg",
+                     "Chambers of commerce of Hamburg and North-Rhine-Westphalia",
+                     "NGOs and associations hosting IQ co-ordination offices"}
+    assert set(attached["source"]) == {SEED_000} and set(attached["locator"]) == {"1735-1741"}
+    cited = " ".join(documents.line(SEED_000, n) for n in line_numbers("1735-1741"))
+    for words in ("attached to", "federal state ministries", "chamber of commerce",
+                  "NGOs or associations"):
+        assert words in cited
+
+
+def test_who_appoints_the_single_responsible_and_where_competence_centres_sit(bundled_store,
+                                                                             documents):
+    frame = govatlas.query("actor-links", store=bundled_store,
+                           actor="it-snai-single-responsible")
+    appoints = frame[frame["linkTypeLabel"] == "appoints"]
+    assert list(appoints["counterpartLabel"]) == ["Regions (of the SNAI project areas)"]
+    assert list(appoints["direction"]) == ["to"]
+    assert "appointed by the regional administration" in " ".join(
+        documents.line(SEED_000, n) for n in line_numbers(appoints["locator"].iloc[0]))
+    places = govatlas.query(
+        "SELECT ?centre ?place WHERE { ?c ga:locatedIn ?p . ?c rdfs:label ?centre . "
+        "?p rdfs:label ?place } ORDER BY ?place", store=bundled_store)
+    assert dict(zip(places["centre"], places["place"], strict=True))[
+        "IQ Competence Centre for Vocational German Language"] == "Hamburg"
+    assert len(places) == 5
+    assert "located in Hamburg" in documents.line(SEED_000, 1661)
+
+
+def test_the_ctair_is_succeeded_by_the_integration_territories_as_of_2021(bundled_store,
+                                                                          documents):
+    frame = govatlas.query("succession", store=bundled_store, of="Integration territories",
+                           date="2021-06-30")
+    events = frame.drop_duplicates("event")
+    assert set(events["predecessorLabel"]) == {
+        "Territorial Contracts for Refugees' Reception and Integration"}
+    assert set(zip(events["changeType"], events["eventSource"], events["eventLocator"],
+                   strict=True)) == {("merges-into", SEED_003, "9; 11"),
+                                     ("succeeds", SEED_000, "918-938")}
+    assert "Integration territories" in documents.line(SEED_003, 11)
+    # The CTAIR's contracts show on the Integration territories, inherited and marked so.
+    lyon = frame[(frame["toLabel"] == "Lyon Metropolis")
+                 & (frame["linkTypeLabel"] == "contracts with")]
+    assert not lyon.empty
+    assert lyon["inherited"].str.startswith(
+        "inherited from Territorial Contracts for Refugees' Reception and Integration").all()
+    # A planned link of the CTAIR is not in force, so not inherited.
+    assert "Local authorities" not in set(frame["toLabel"].dropna())
+    # Before the change there is no succession.
+    assert govatlas.query("succession", store=bundled_store, of="Integration territories",
+                          date="2020-06-30").empty
+
+
+def test_the_successor_page_lists_inherited_links(bundled_store):
+    about = statements_about(bundled_store, resolve(bundled_store, "CTAI")[0])
+    inherited = [item for item in about if item.kind == "inherited link"]
+    assert inherited and all("inherited from Territorial Contracts" in item.statement
+                             for item in inherited)
+    assert {item.kind for item in about} >= {"definition", "change", "inherited link"}
+
+
+def test_sources_prints_the_notes_of_the_relations(bundled_store):
+    about = statements_about(bundled_store, resolve(bundled_store, "de-iq-coordination-offices")[0])
+    attached = [item for item in about if " attached to " in item.statement]
+    assert len(attached) == 3 and all("(note: " in item.statement for item in attached)
+
+
+def test_every_name_has_its_source_and_a_document_naming_a_body_is_a_source(bundled_store,
+                                                                            documents):
+    about = statements_about(bundled_store, resolve(bundled_store, "AMIF")[0])
+    names = {item.statement.split(" (note: ")[0]: (item.source, item.locator)
+             for item in about if item.kind == "name"}
+    assert names["named 'AMIF'"] == (SEED_003, "21")
+    assert names["named 'Asylum, Migration and Integration Fund'"] == (SEED_000, "495-497")
+    assert "AMIF" in documents.line(SEED_003, 21)
+    sources = govatlas.query(
+        "SELECT ?id WHERE { actor:eu-amif prov:wasDerivedFrom/dcterms:identifier ?id }",
+        store=bundled_store)
+    assert set(sources["id"]) == {SEED_000, SEED_003}
+
+
+def test_events_and_names_are_checked(dataset, empty_store):
+    from govatlas.graph.pipeline import load_dataset
+
+    folder = dataset(events="id,type,original,resulting,date,source,locator\n"
+                            "e1,succeeds,,xx-city,2019,doc.txt,9\n"
+                            "e2,merges-intoo,xx-ngo,xx-city,2019,doc.txt,9\n"
+                            "e3,replaces,xx-nobody,xx-city,20199,doc.txt,9\n",
+                     names="subject,name,source,locator\nxx-unknown,Example,doc.txt,3\n")
+    with pytest.raises(DataError) as raised:
+        load_dataset(empty_store, folder)
+    messages = " | ".join(str(problem) for problem in raised.value.problems)
+    assert "events.csv:2" in messages and "needs the body or instrument it changes" in messages
+    assert "unknown change type 'merges-intoo'" in messages and "use 'merges-into'" in messages
+    assert "no actor or instrument has the id 'xx-nobody'" in messages
+    assert "'20199' is not a date" in messages
+    assert "names.csv:2" in messages and "'xx-unknown'" in messages
