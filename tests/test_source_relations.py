@@ -114,3 +114,51 @@ def test_events_and_names_are_checked(dataset, empty_store):
     assert "no actor or instrument has the id 'xx-nobody'" in messages
     assert "'20199' is not a date" in messages
     assert "names.csv:2" in messages and "'xx-unknown'" in messages
+
+
+#: Names the audit below finds in a document that does not speak of the same body, each read:
+#: (id, name, document prefix) -> why the document is not one of the body's sources.
+HOMONYMS = {
+    ("eu-european-union", "European Union", "000"): "line 924: the Union's territory",
+    ("eu-european-union", "European Union", "003"): "lines 31-48: an EU agency's references",
+    ("fr-lyon-ccas", "CCAS", "000"): "line 733: the CCAS of Rennes",
+    ("fr-ministry-interior", "Ministry of the Interior", "003"): "line 44: Croatia's ministry",
+    ("fr-parliament", "Parliament", "004"): "line 19: a Member of Parliament, a person",
+    ("it-piedmont-region", "Piedmont", "000"): "line 2790: the place, not its government",
+}
+#: Names too common to say which body a line means (read case by case when they were added).
+GENERIC = {"EU", "State", "the State", "the City", "Regions", "the Region", "province",
+           "federal government", "national government", "municipal departments"}
+
+
+def test_every_document_naming_a_body_is_among_its_sources(bundled_store, documents):
+    """Each label or other name of an actor or instrument found word for word in a document
+    makes the document one of its sources (through names.csv when it is not the row's)."""
+    import csv
+    import re
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    names: dict[str, set[str]] = {}
+    for path in [*data.glob("*/actors.csv"), *data.glob("*/instruments.csv")]:
+        for row in csv.DictReader(path.open(encoding="utf-8")):
+            alternatives = (row.get("alt_labels") or "").split("|")
+            names.setdefault(row["id"], set()).update(
+                name.strip() for name in [row["label"], *alternatives] if name.strip())
+    stated = govatlas.query("SELECT ?thing ?id WHERE { ?thing prov:wasDerivedFrom ?d . "
+                            "?d dcterms:identifier ?id }", store=bundled_store)
+    sources: dict[str, set[str]] = {}
+    for thing, document in zip(stated["thing"], stated["id"], strict=True):
+        sources.setdefault(str(thing).rsplit("/", 1)[1], set()).add(str(document))
+    missing = []
+    for thing, found in sorted(names.items()):
+        for name in sorted(found - GENERIC):
+            if len(name) < 4 and not name.isupper():
+                continue
+            pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+            for document in documents.names():
+                if document in sources[thing] or (thing, name, document[:3]) in HOMONYMS:
+                    continue
+                if any(pattern.search(line) for line in documents.lines(document)):
+                    missing.append((thing, name, document))
+    assert missing == []
