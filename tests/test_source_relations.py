@@ -162,3 +162,30 @@ def test_every_document_naming_a_body_is_among_its_sources(bundled_store, docume
                 if any(pattern.search(line) for line in documents.lines(document)):
                     missing.append((thing, name, document))
     assert missing == []
+
+
+@pytest.mark.parametrize("engine", ["store", "pyshacl"])
+def test_an_attached_body_that_is_part_of_its_host_is_reported(dataset, engine):
+    actors = ("id,label,type,level,country,parent,territory,source,locator\n"
+              "xx-state,State of Example,national-government,national,FR,,Exampleville,doc.txt,1\n"
+              "xx-city,City of Exampleville,municipality,local,FR,,Exampleville,doc.txt,2\n"
+              "xx-office,Example office,directorate,local,FR,xx-city,Exampleville,doc.txt,3\n"
+              "xx-ngo,Example Welcome Association,ngo,local,FR,,Exampleville,doc.txt,4\n")
+    links = ("from_actor,to_actor,type,instrument,valid_from,valid_until,source,locator\n"
+             "xx-office,xx-city,attached-to,,,,doc.txt,5\n"
+             "xx-office,xx-ngo,attached-to,,,,doc.txt,6\n")
+    outcome = govatlas.validate([dataset(actors=actors, links=links)], engine=engine, gaps=False)
+    found = [f for f in outcome.findings if f.shape.endswith("AttachedToIsNotPartOf")]
+    assert len(found) == 1 and found[0].record.endswith("links.csv:2")  # not the NGO host
+
+
+def test_templates_carry_the_new_files_and_columns(tmp_path):
+    import csv
+
+    written = {path.name: path for path in govatlas.template(tmp_path)}
+    assert {"events.csv", "names.csv"} <= set(written)
+    header = next(csv.reader(written["events.csv"].open(encoding="utf-8")))
+    assert header == ["id", "type", "original", "resulting", "date", "source", "locator", "note"]
+    assert next(csv.reader(written["names.csv"].open(encoding="utf-8"))) == [
+        "subject", "name", "source", "locator", "note"]
+    assert "located_in" in next(csv.reader(written["actors.csv"].open(encoding="utf-8")))
