@@ -34,11 +34,12 @@ class Template:
 PROVENANCE = ("source", "locator")
 
 MAX_LABEL_CHARS = 300
-"""The longest name a ``label``, ``title`` or one ``alt_labels`` entry may be: the bundled data's
-longest is 165 characters; past this a cell holds a paragraph pasted into the wrong column."""
+"""The longest name a ``label``, ``title``, ``name`` or one ``alt_labels`` entry may be: the
+bundled data's longest is 165 characters; past this a cell holds a paragraph pasted into the
+wrong column."""
 MAX_CELL_CHARS = 5_000
 """The longest any cell may be (the bundled data's longest note is 536 characters)."""
-LABEL_COLUMNS = ("label", "title", "alt_labels")
+LABEL_COLUMNS = ("label", "title", "alt_labels", "name")
 
 TEMPLATES: dict[str, Template] = {
     template.name: template
