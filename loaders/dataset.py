@@ -20,9 +20,11 @@ import pyoxigraph as ox
 from govatlas.ontology.namespaces import (
     ACTOR,
     DCTERMS,
+    EVENT,
     GA,
     INSTRUMENT,
     ORG,
+    PLACE,
     PROV,
     RDF,
     RDFS,
@@ -138,6 +140,7 @@ class DatasetConverter:
         # row's ``conflicts_with`` can name another; the disputes are built once all are read
         self.statement_ids: dict[str, tuple[str, Row]] = {}
         self.pending_disputes: list[tuple[Row, ox.NamedNode]] = []
+        self.events: dict[str, Row] = {}
 
     # --- small helpers ---------------------------------------------------------------------
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode,
@@ -399,6 +402,10 @@ class DatasetConverter:
         for row in tables.get("gap_evidence", Table(None, "")).rows:  # type: ignore[arg-type]
             self.gap_evidence(row)
         self.disputes()
+        for row in tables.get("events", Table(None, "")).rows:  # type: ignore[arg-type]
+            self.change_event(row)
+        for row in tables.get("names", Table(None, "")).rows:  # type: ignore[arg-type]
+            self.name_attestation(row)
         for source, node in self.documents.items():
             if source in self.source_titles:
                 row = self.source_titles[source]
@@ -473,9 +480,19 @@ class DatasetConverter:
                 self.add(node, N(ORG + "subOrganizationOf"), parent)
         if row.get("territory"):
             self.add(node, ga("territory"), self.territory(row.get("territory"), country))
+        for place in filter(None, (part.strip() for part in row.get("located_in").split("|"))):
+            self.add(node, ga("locatedIn"), self.place(place))
         self.period(row, node)
         self.text(node, ga("note"), row.get("note"))
         self.provenance(row, node)
+
+    def place(self, name: str) -> ox.NamedNode:
+        """The node of a place a body is located in (``located_in``): a ``ga:Place``, not a
+        territory, so that it adds no row to the competence matrix."""
+        node = N(PLACE + slug(name))
+        self.add(node, TYPE, ga("Place"))
+        self.add(node, LABEL, ox.Literal(name))
+        return node
 
     def check_parent_cycles(self) -> None:
         parents = {actor_id: row.get("parent") for actor_id, (_, row) in self.actors.items()}
@@ -660,4 +677,83 @@ class DatasetConverter:
         self.set_code(node, "gap", row, "gap", "gap")
         self.set_code(node, "gapEffect", row, "effect", "gap effect")
         self.text(node, ga("about"), row.get("about"))
+        self.provenance(row, node)
+
+    # --- optional files: change events and names ---------------------------------------------
+    def entity_ref(self, row: Row, column: str) -> ox.NamedNode | None:
+        """The actor or instrument whose id is in ``column`` (actors first), or a problem."""
+        value = row.get(column)
+        if not value:
+            return None
+        if value in self.actors or value in self.known.actors:
+            return N(ACTOR + value)
+        if value in self.instruments or value in self.known.instruments:
+            return N(INSTRUMENT + value)
+        self.problem(row, column, f"no actor or instrument has the id '{value}'",
+                     "use an id defined in actors.csv or instruments.csv" + self._nearest(
+                         value, [*self.actors, *self.known.actors, *self.instruments,
+                                 *self.known.instruments]))
+        return None
+
+    def change_event(self, row: Row) -> None:
+        """A row of ``events.csv``: the ``original`` body or instrument becomes, merges into,
+        or is succeeded by the ``resulting`` one on ``date`` (an ``org:ChangeEvent``)."""
+        event_id = self.identifier(row, "id", self.events, "change event")
+        if event_id is None:
+            return
+        self.events[event_id] = row
+        self.required(row, "type", "resulting", "date")
+        node = N(EVENT + event_id)
+        self.add(node, TYPE, ga("ChangeEvent"))
+        self.add(node, TYPE, N(ORG + "ChangeEvent"))
+        kind = row.get("type")
+        self.set_code(node, "changeType", row, "type", "change type")
+        original = self.entity_ref(row, "original")
+        resulting = self.entity_ref(row, "resulting")
+        if not row.get("original") and kind not in ("created", "renamed", ""):
+            self.problem(row, "original", f"a '{kind}' event needs the body or instrument it "
+                         "changes", "give the original's id (only created and renamed events "
+                         "may leave it empty)")
+        if row.get("original") and row.get("original") == row.get("resulting") \
+                and kind != "renamed":
+            self.problem(row, "resulting", "the original and the resulting are the same",
+                         "name two different bodies or instruments")
+        for end, predicate, org_predicate in ((original, "originalEntity", "originalOrganization"),
+                                              (resulting, "resultingEntity",
+                                               "resultingOrganization")):
+            if end is None:
+                continue
+            self.add(node, ga(predicate), end)
+            if end.value.startswith(ACTOR):
+                self.add(node, N(ORG + org_predicate), end)
+        when = self.date_literal(row, "date", end=False)
+        if when is not None:
+            self.add(node, ga("eventDate"), when)
+        self.text(node, ga("note"), row.get("note"))
+        self.provenance(row, node)
+
+    def name_attestation(self, row: Row) -> None:
+        """A row of ``names.csv``: the source names ``subject`` by ``name`` at its locator.
+
+        The name becomes one of the subject's ``skos:altLabel``s (unless it is its label), and
+        the row's document one of the subject's sources, so a document that names a body only
+        by its acronym is among the body's sources."""
+        self.required(row, "subject", "name")
+        node = self.statement(row, "name", ("subject", "name", "source", "locator"),
+                              "NameAttestation")
+        if node is None:
+            return
+        target = self.entity_ref(row, "subject")
+        name = row.get("name")
+        self.text(node, ga("name"), name)
+        if target is not None:
+            self.add(node, ga("names"), target)
+            subject_id = row.get("subject")
+            defined = self.actors.get(subject_id, ("", None))[1] or self.instruments.get(
+                subject_id)
+            if name and (defined is None or name != defined.get("label")):
+                self.add(target, ALT_LABEL, ox.Literal(name))
+            if row.get("source"):  # a source of the body; the lines are on the attestation
+                self.add(target, WAS_DERIVED_FROM, self.document(row.get("source")))
+        self.text(node, ga("note"), row.get("note"))
         self.provenance(row, node)

@@ -37,11 +37,12 @@ class Template:
 PROVENANCE = ("source", "locator")
 
 MAX_LABEL_CHARS = 300
-"""The longest name a ``label``, ``title`` or one ``alt_labels`` entry may be: the bundled data's
-longest is 165 characters; past this a cell holds a paragraph pasted into the wrong column."""
+"""The longest name a ``label``, ``title``, ``name`` or one ``alt_labels`` entry may be: the
+bundled data's longest is 165 characters; past this a cell holds a paragraph pasted into the
+wrong column."""
 MAX_CELL_CHARS = 5_000
 """The longest any cell may be (the bundled data's longest note is 536 characters)."""
-LABEL_COLUMNS = ("label", "title", "alt_labels")
+LABEL_COLUMNS = ("label", "title", "alt_labels", "name")
 
 TEMPLATES: dict[str, Template] = {
     template.name: template
@@ -49,7 +50,7 @@ TEMPLATES: dict[str, Template] = {
         Template(
             "actors",
             ("id", "label", "type", "level", "country", "parent", "territory", *PROVENANCE),
-            ("alt_labels", "valid_from", "valid_until", "note"),
+            ("alt_labels", "valid_from", "valid_until", "note", "located_in"),
             mandatory_file=True,
         ),
         Template(
@@ -83,6 +84,12 @@ TEMPLATES: dict[str, Template] = {
             ("instrument", "gap", "effect", "about", *PROVENANCE),
         ),
         Template("sources", ("id", "title"), ("publisher", "year", "url")),
+        Template(
+            "events",
+            ("id", "type", "original", "resulting", "date", *PROVENANCE),
+            ("note",),
+        ),
+        Template("names", ("subject", "name", *PROVENANCE), ("note",)),
     )
 }
 

@@ -22,6 +22,7 @@ QUALIFIER_KIND = BASE + "qualifier-kind/"
 QUANTITY = BASE + "quantity/"
 GAP_EFFECT = BASE + "gap-effect/"
 COFOG = BASE + "cofog/"
+CHANGE_TYPE = BASE + "change-type/"
 
 # Data: actors, instruments and territories have readable IRIs built from their ids; statements
 # get IRIs built from a digest of their content so that reloading the same row gives the same IRI.
@@ -30,6 +31,8 @@ INSTRUMENT = BASE + "instrument/"
 TERRITORY = BASE + "territory/"
 STATEMENT = BASE + "statement/"
 SOURCE = BASE + "source/"
+EVENT = BASE + "event/"
+PLACE = BASE + "place/"
 GRAPH = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 DATASET_GRAPH = GRAPH + "dataset/"
@@ -61,9 +64,11 @@ PREFIXES: dict[str, str] = {
     "qty": QUANTITY,
     "effect": GAP_EFFECT,
     "cofog": COFOG,
+    "ct": CHANGE_TYPE,
     "actor": ACTOR,
     "instrument": INSTRUMENT,
     "territory": TERRITORY,
+    "event": EVENT,
     "org": ORG,
     "cpov": CPOV,
     "skos": SKOS,

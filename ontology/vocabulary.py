@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from . import ontology_files
 from .errors import UsageError
 from .namespaces import (
+    CHANGE_TYPE,
     COMPETENCE,
     GA,
     GAP,
@@ -42,6 +43,7 @@ SCHEMES: dict[str, str] = {
     "status": STATUS,
     "quantity kind": QUANTITY,
     "qualifier kind": QUALIFIER_KIND,
+    "change type": CHANGE_TYPE,
 }
 
 

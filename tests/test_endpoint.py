@@ -610,7 +610,7 @@ def test_options_and_cors(view):
 
 
 def test_default_graph_holds_each_statement_once(view, built_store):
-    """224 matches when a statement of two datasets counts twice; the store has 213 actors."""
+    """224 matches when a statement of two datasets counts twice; the store has 216 actors."""
     result = subprocess.run([BIN / "govatlas", "--store", str(built_store), "stats",
                              "--format", "json"], capture_output=True, text=True, check=True)
     actors = int(next(row["count"] for row in json.loads(result.stdout)

@@ -105,7 +105,7 @@ def test_link_types_and_gaps_and_ideal_types_are_complete():
     assert set(vocab.codes("link type")) == {
         "funds", "administers-funds-of", "contracts-with", "coordinates", "steers",
         "delegates-to", "implements-for", "reports-to", "informs", "consults", "member-of",
-        "part-of", "partners-with", "monitors", "evaluates", "succeeds"}
+        "part-of", "partners-with", "monitors", "evaluates", "succeeds", "attached-to", "appoints"}
     assert set(vocab.codes("gap")) == {"information", "capacity", "fiscal", "administrative",
                                        "policy", "objective", "accountability", "participatory"}
     assert {"contract", "network", "monitor", "strategy", "platform", "pilot-programme",

@@ -526,15 +526,15 @@ def test_count_star_over_the_default_graph_counts_each_actor_once(bundled_store,
     distinct = {row[0] for row in run_query(bundled_store, parse_query(
         "SELECT DISTINCT ?a WHERE { GRAPH ?g { ?a a ga:Actor } }", "q")).rows}
     ids = {row["id"] for _file, _line, row in csv_rows("*/actors.csv")}
-    assert len(distinct) == len(ids) == 213
+    assert len(distinct) == len(ids) == 216
     query_file = tmp_path / "count.rq"
     query_file.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?a a ga:Actor }", encoding="utf-8")
     frame = govatlas.query(str(query_file), store=bundled_store)
-    assert frame["n"].tolist() == [213]
+    assert frame["n"].tolist() == [216]
     # the per-dataset graphs are kept: an actor two datasets state is in both
     per_graph = run_query(bundled_store, parse_query(
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a a ga:Actor } }", "q")).rows[0][0]
-    assert int(per_graph.value) > 213
+    assert int(per_graph.value) > 216
 
 
 # --- no outbound requests ----------------------------------------------------------------------

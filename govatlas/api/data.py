@@ -96,7 +96,7 @@ def template(folder: Path, xlsx: bool = False, required_only: bool = False) -> l
 
     >>> import govatlas, tempfile
     >>> sorted(p.name for p in govatlas.template(Path(tempfile.mkdtemp())))[:3]
-    ['actors.csv', 'competences.csv', 'gap_evidence.csv']
+    ['actors.csv', 'competences.csv', 'events.csv']
     """
     from govatlas.loaders.templates import write_csv_templates, write_xlsx_template
 

@@ -72,7 +72,7 @@ def statements_about(store: GraphStore, iri: str) -> list[Attested]:
             return ""
         return labels.get(term.value) or vocab.label(term.value)
 
-    found: dict[tuple[str, str], Attested] = {}
+    found: dict[tuple[str, str, str], Attested] = {}
     for row in store.select(load_query(__package__, "statements-about"),
                             {"thing": ox.NamedNode(iri)}):
         kind = row["kind"].value
@@ -92,6 +92,22 @@ def statements_about(store: GraphStore, iri: str) -> list[Attested]:
             status = f" ({name(row['status'])})" if row["status"] else ""
             sentence = (f"{name(row['from'])} {name(row['type'])} {name(row['to'])}"
                         f"{instrument}{status}")
+        elif kind == "inherited link":
+            instrument = f" [{name(row['instrument'])}]" if row["instrument"] else ""
+            status = f" ({name(row['status'])})" if row["status"] else ""
+            when = f", {text('eventDate')}" if text("eventDate") else ""
+            sentence = (f"{name(row['from'])} {name(row['type'])} {name(row['to'])}"
+                        f"{instrument}{status} — inherited from {name(row['predecessor'])} "
+                        f"({name(row['changeType'])}{when})")
+        elif kind == "name":
+            sentence = f"named '{text('name')}'"
+        elif kind == "change":
+            when = f" on {text('eventDate')}" if text("eventDate") else ""
+            if row["original"] is not None:
+                sentence = (f"{name(row['resulting'])} {name(row['changeType'])} "
+                            f"{name(row['original'])}{when}")
+            else:
+                sentence = f"{name(row['resulting'])} {name(row['changeType'])}{when}"
         elif kind == "figure":
             value = " ".join(filter(None, (text("value"), text("unit"))))
             year = f" ({text('year')})" if text("year") else ""
@@ -102,8 +118,9 @@ def statements_about(store: GraphStore, iri: str) -> list[Attested]:
         note = f" (note: {text('note')})" if text("note") else ""
         attested = Attested(kind, sentence + period + note, text("source"), text("locator"),
                             text("record"), row["s"].value)
-        found.setdefault((attested.iri, attested.record), attested)
-    order = {"definition": 0, "competence": 1, "link": 2, "figure": 3, "gap evidence": 4}
+        found.setdefault((attested.iri, attested.record, kind), attested)
+    order = {"definition": 0, "name": 1, "change": 2, "competence": 3, "link": 4,
+             "inherited link": 5, "figure": 6, "gap evidence": 7}
     return sorted(found.values(), key=lambda a: (order[a.kind], a.source, _first_line(a.locator),
                                                  a.statement))
 
