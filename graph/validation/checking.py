@@ -30,6 +30,7 @@ from govatlas.graph.validation.gaps import (
     run_turbo,
     sort_findings,
 )
+from govatlas.graph.validation.shacl_report import record_iri
 from govatlas.loaders.errors import Problem
 from govatlas.loaders.tables import Record, display_path, empty_required
 from govatlas.ontology.vocabulary import code_of
@@ -95,10 +96,11 @@ def load_inputs(paths: list[Path]) -> tuple[GraphStore, list[Problem], dict[str,
 def template_findings(problems: list[Problem]) -> list[Finding]:
     findings = []
     for problem in problems:
-        record = Record(problem.file, problem.line or None).format()
+        where = Record(problem.file, problem.line or None)
+        record = where.format()
         findings.append(Finding(
             severity="Violation", gap=None, shape="template", shape_name="Template",
-            focus=record, message=(f"{problem.message}."
+            focus=record_iri(where), message=(f"{problem.message}."
                                    + (f" Fix: {problem.fix}" if problem.fix else "")),
             path=problem.column, record=record))
     return findings
