@@ -241,7 +241,7 @@ def gaps(store: Path | None, country: str | None, territory: str | None,
     from govatlas.viz.validation_report import render_report
 
     found = api().gaps(country, territory, gap_types, store)
-    write_output(render_report(found.findings, [found.scope], fmt, found.cases,
+    write_output(render_report(found.findings, [found.scope], fmt, found.cases, found.coverage,
                                limit=None if show_all else limit), output)
 
 
