@@ -145,9 +145,13 @@ def template(folder: Path, xlsx: bool, required_only: bool) -> None:
 @click.option("--engine", type=click.Choice(["store", "pyshacl"]), default="store",
               show_default=True, help="Run the shapes on the embedded store, or on pySHACL "
                                       "(the reference; slower).")
+@click.option("--annotate", "annotated", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the input back as this .xlsx workbook, each problem a comment "
+                   "on its cell (a CSV folder: a sheet per file), with a Summary sheet.")
 @listing_options
 def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
-             no_gaps: bool, engine: str, show_all: bool, limit: int) -> None:
+             no_gaps: bool, engine: str, annotated: Path | None, show_all: bool,
+             limit: int) -> None:
     """Check new data (CSV folders, XLSX, Turtle, JSON-LD) against the templates and shapes.
 
     Every problem is reported in one run, with its file, row and fix (a file that cannot be
@@ -160,6 +164,9 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: st
     outcome = api().validate(list(paths), engine=engine, gaps=not no_gaps)
     write_output(render_report(outcome.findings, outcome.inputs, fmt, outcome.cases,
                                outcome.coverage, None if show_all else limit), output)
+    if annotated is not None:
+        click.echo(f"Annotated workbook written to {api().annotate(paths, outcome, annotated)}",
+                   err=True)
     if outcome.violations or (fail_on == "gaps" and outcome.gaps):
         sys.exit(EXIT_DATA)
 

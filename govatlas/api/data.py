@@ -90,6 +90,16 @@ def validate(paths: Iterable[Path], engine: str = "store", gaps: bool = True) ->
     return validate_paths([Path(path) for path in paths], engine=engine, gaps=gaps)
 
 
+def annotate(paths: Iterable[Path], outcome: Outcome, output: Path) -> Path:
+    """Write the inputs ``outcome`` checked to the workbook ``output`` with every finding as a
+    comment on its cell, highlighted, and a summary sheet of the cases (a CSV folder becomes
+    a sheet per file); returns ``output``."""
+    from govatlas.graph.validation.annotate import write_annotated
+
+    return write_annotated([Path(path) for path in paths], outcome.findings, outcome.cases,
+                           Path(output))
+
+
 def template(folder: Path, xlsx: bool = False, required_only: bool = False) -> list[Path]:
     """Write empty data templates into ``folder`` (CSV files, or one XLSX workbook);
     returns the files written.
