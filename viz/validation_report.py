@@ -57,10 +57,16 @@ def _grouped(findings: list[Finding]):
 
 
 def summary(findings: list[Finding]) -> str:
-    counts = {severity: sum(1 for f in findings if f.severity == severity)
-              for severity in SEVERITIES}
-    return (f"{counts['Violation']} error(s), {counts['Warning']} gap warning(s), "
+    """The counts by severity; against a stored graph, a closed gap counts as no gap."""
+    counts = {severity: sum(1 for f in findings if f.severity == severity
+                            and f.change != "closed") for severity in SEVERITIES}
+    text = (f"{counts['Violation']} error(s), {counts['Warning']} gap warning(s), "
             f"{counts['Info']} gap note(s)")
+    changes = {change: sum(1 for f in findings if f.change == change)
+               for change in ("opened", "closed")}
+    if any(changes.values()):
+        text += f"; the new data opens {changes['opened']:,} gap(s), closes {changes['closed']:,}"
+    return text
 
 
 def _case_lines(case: Case) -> list[str]:
@@ -125,7 +131,8 @@ def render_text(findings: list[Finding], inputs: list[str], cases: list[Case] | 
                 lines.append(f"  {actor}")
                 for item in items:
                     column = f" [{item.path}]" if item.path else ""
-                    lines.append(f"    - {item.message}{column}")
+                    change = f"[{item.change}] " if item.change else ""
+                    lines.append(f"    - {change}{item.message}{column}")
                     lines.append(f"      at {_where(item)}")
                     lines.extend(f"      source says: {fact}" for fact in item.evidence)
         lines.append("")
@@ -162,7 +169,8 @@ def render_markdown(findings: list[Finding], inputs: list[str],
             for actor, items in by_actor.items():
                 lines.append(f"- **{md(actor)}**")
                 for item in items:
-                    lines.append(f"  - {md(item.message)} — `{md(_where(item))}`")
+                    change = f"**{item.change}** " if item.change else ""
+                    lines.append(f"  - {change}{md(item.message)} — `{md(_where(item))}`")
                     lines.extend(f"    - *source says:* {md(fact)}" for fact in item.evidence)
             lines.append("")
     if left:
@@ -199,7 +207,8 @@ def render_html(findings: list[Finding], inputs: list[str], cases: list[Case] | 
                 for item in items:
                     evidence = "".join(f"<br><em>source says:</em> {html.escape(fact)}"
                                        for fact in item.evidence)
-                    parts.append(f"<dd>{html.escape(item.message)}<br><code>"
+                    change = f"<strong>{item.change}</strong> " if item.change else ""
+                    parts.append(f"<dd>{change}{html.escape(item.message)}<br><code>"
                                  f"{html.escape(_where(item))}</code>{evidence}</dd>")
             parts.append("</dl>")
         parts.append("</section>")
