@@ -97,6 +97,14 @@ def _coverage_line(row: Coverage) -> str:
     return f"{row.name}: checked {row.targets:,} targets, {row.findings:,} finding(s)"
 
 
+def _nothing(coverage: list[Coverage] | None) -> str:
+    """The closing line of an empty report: against a stored graph, the gaps its coverage
+    counts are there still, and only their change is empty."""
+    if any(row.findings for row in coverage or []):
+        return "No errors, and no gap opened or closed."
+    return "No errors and no gaps found."
+
+
 def _listed(findings: list[Finding], limit: int | None) -> tuple[list[Finding], int]:
     if limit is None or len(findings) <= limit:
         return findings, 0
@@ -139,7 +147,7 @@ def render_text(findings: list[Finding], inputs: list[str], cases: list[Case] | 
     if left:
         lines += [_more(left), ""]
     if not findings:
-        lines.append("No errors and no gaps found.")
+        lines.append(_nothing(coverage))
     return "\n".join(lines) + "\n"
 
 

@@ -118,7 +118,7 @@ def template_findings(problems: list[Problem]) -> list[Finding]:
         record = where.format()
         findings.append(Finding(
             severity="Violation", gap=None, shape="template", shape_name="Template",
-            focus=record_iri(where), message=(f"{problem.message}."
+            focus=record_iri(where), focus_label=record, message=(f"{problem.message}."
                                    + (f" Fix: {problem.fix}" if problem.fix else "")),
             path=problem.column, record=record))
     return findings
