@@ -188,20 +188,27 @@ def _report_findings(report: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding
 def _details(report: rdflib.Graph, result) -> str:
     """The sh:detail results of ``result`` with every blank node they reach, as N-Triples."""
     graph = rdflib.Graph()
-    todo = list(report.objects(result, SH.detail))
-    for detail in todo:
+    for detail in report.objects(result, SH.detail):
         graph.add((rdflib.URIRef(DETAIL_OWNER), SH.detail, detail))
+        copy_closure(report, detail, graph)
+    return graph.serialize(format="nt") if len(graph) else ""
+
+
+def copy_closure(source: rdflib.Graph, node, target: rdflib.Graph) -> None:
+    """The triples of ``node`` into ``target``, with those of every blank node they reach (a
+    nested shape, an ``sh:or`` list, a detail's own shape): a blank node means nothing
+    without them."""
     seen = set()
+    todo = [node]
     while todo:
-        node = todo.pop()
-        if node in seen:
+        subject = todo.pop()
+        if subject in seen:
             continue
-        seen.add(node)
-        for predicate, obj in report.predicate_objects(node):
-            graph.add((node, predicate, obj))
+        seen.add(subject)
+        for predicate, obj in source.predicate_objects(subject):
+            target.add((subject, predicate, obj))
             if isinstance(obj, rdflib.BNode):
                 todo.append(obj)
-    return graph.serialize(format="nt") if len(graph) else ""
 
 
 def _node_shape(shapes: rdflib.Graph, shape):

@@ -31,7 +31,7 @@ from govatlas.ontology import SHAPES_DIR
 from govatlas.ontology.namespaces import GA, GAP
 
 from .cases import case_id
-from .gaps import DETAIL_OWNER, Finding
+from .gaps import DETAIL_OWNER, Finding, copy_closure
 from .shapes import SHAPES, shapes_graph
 
 REPORT_TERMS_FILE = SHAPES_DIR / "report.ttl"
@@ -58,22 +58,6 @@ def _report_terms() -> rdflib.Graph:
     return rdflib.Graph().parse(REPORT_TERMS_FILE, format="turtle")
 
 
-def _copy(source: rdflib.Graph, node, target: rdflib.Graph) -> None:
-    """The triples of ``node`` into ``target``, with those of every blank node they reach (a
-    nested shape, an ``sh:or`` list): a blank node means nothing without them."""
-    seen = set()
-    todo = [node]
-    while todo:
-        subject = todo.pop()
-        if subject in seen:
-            continue
-        seen.add(subject)
-        for predicate, obj in source.predicate_objects(subject):
-            target.add((subject, predicate, obj))
-            if isinstance(obj, rdflib.BNode):
-                todo.append(obj)
-
-
 def _property_shape(shapes: rdflib.Graph, finding: Finding):
     """The blank property shape of ``finding``'s node shape on its result path (the one with
     the finding's message, when the node shape has several on that path)."""
@@ -95,7 +79,7 @@ def _source_shape(shapes: rdflib.Graph, finding: Finding, report: rdflib.Graph):
     if finding.result_path:
         shape = _property_shape(shapes, finding)
         if shape is not None:
-            _copy(shapes, shape, report)
+            copy_closure(shapes, shape, report)
             return shape
     return rdflib.URIRef(finding.shape)
 
@@ -155,7 +139,7 @@ def report_graph(findings: Iterable[Finding]) -> rdflib.Graph:
         if component == SH.SPARQLConstraintComponent:
             constraint = shapes.value(rdflib.URIRef(finding.shape), SH.sparql)
             if constraint is not None:
-                _copy(shapes, constraint, graph)
+                copy_closure(shapes, constraint, graph)
                 graph.add((result, SH.sourceConstraint, constraint))
         if finding.details:
             _add_details(graph, result, finding.details)
