@@ -26,7 +26,8 @@ __version__ = "0.1.0"
 #: public name -> the module that defines it
 _EXPORTS = {
     **{name: "govatlas.api" for name in (
-        "Gaps", "LoadOutcome", "MapResult", "Matrix", "Table", "WhatIf", "analyze", "build",
+        "Gaps", "LoadOutcome", "MapResult", "Matrix", "Table", "WhatIf", "analyze", "annotate",
+        "build",
         "codes", "export_neo4j_csv", "export_network", "export_rdf", "export_to_neo4j", "gaps",
         "heatmap", "library", "load", "map", "matrix", "push", "query", "repair", "report", "run",
         "sections_frame", "serve", "sources", "stats", "template", "validate", "what_if",

@@ -164,9 +164,21 @@ def template(folder: Path, xlsx: bool, required_only: bool) -> None:
 @click.option("--engine", type=click.Choice(["store", "pyshacl"]), default="store",
               show_default=True, help="Run the shapes on the embedded store, or on pySHACL "
                                       "(the reference; slower).")
+@click.option("--annotate", "annotated", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the input back as this .xlsx workbook, each problem a comment "
+                   "on its cell (a CSV folder: a sheet per file), with a Summary sheet.")
+@click.option("--against-store", is_flag=True,
+              help="Check the data together with the stored graph, writing nothing: ids of "
+                   "other datasets resolve, and the gaps listed are those it opens or closes.")
+@click.option("--store", "local_store", type=click.Path(path_type=Path), default=None,
+              help="With --against-store: the store (default: govatlas --store, "
+                   "$GOVATLAS_STORE or .govatlas/store).")
 @listing_options
-def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
-             no_gaps: bool, engine: str, show_all: bool, limit: int) -> None:
+@click.pass_obj
+def validate(store: Path | None, paths: tuple[Path, ...], fmt: str, output: Path | None,
+             fail_on: str, no_gaps: bool, engine: str, annotated: Path | None,
+             against_store: bool, local_store: Path | None, show_all: bool,
+             limit: int) -> None:
     """Check new data (CSV folders, XLSX, Turtle, JSON-LD) against the templates and shapes.
 
     Every problem is reported in one run, with its file, row and fix (a file that cannot be
@@ -176,9 +188,15 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: st
     """
     from govatlas.viz.validation_report import render_report
 
-    outcome = api().validate(list(paths), engine=engine, gaps=not no_gaps)
+    if local_store is not None and not against_store:
+        raise click.UsageError("--store is for --against-store")
+    outcome = api().validate(list(paths), engine=engine, gaps=not no_gaps,
+                             against_store=against_store, store=local_store or store)
     write_output(render_report(outcome.findings, outcome.inputs, fmt, outcome.cases,
                                outcome.coverage, None if show_all else limit), output)
+    if annotated is not None:
+        click.echo(f"Annotated workbook written to {api().annotate(paths, outcome, annotated)}",
+                   err=True)
     if outcome.violations or (fail_on == "gaps" and outcome.gaps):
         sys.exit(EXIT_DATA)
 
@@ -260,7 +278,7 @@ def gaps(store: Path | None, country: str | None, territory: str | None,
     from govatlas.viz.validation_report import render_report
 
     found = api().gaps(country, territory, gap_types, store)
-    write_output(render_report(found.findings, [found.scope], fmt, found.cases,
+    write_output(render_report(found.findings, [found.scope], fmt, found.cases, found.coverage,
                                limit=None if show_all else limit), output)
 
 

@@ -183,16 +183,19 @@ def build(store: GraphStore, paths: list[Path] | None = None,
     return reports + loaded
 
 
-def scratch_store(paths: list[Path]) -> tuple[GraphStore, list[Problem], list[Problem],
-                                              list[Input]]:
-    """An in-memory store with the ontology and every input that can be read, for checking.
+def scratch_store(paths: list[Path], base: GraphStore | None = None,
+                  ) -> tuple[GraphStore, list[Problem], list[Problem], list[Input]]:
+    """An in-memory store with the ontology and every input that can be read, for checking;
+    with ``base`` (a scratch copy of a stored graph), that store, each input replacing its own
+    dataset's graph in it.
 
     Returns the store, the problems that stopped an input from being read, the problems of
     the rows and files of the inputs read (reading goes on past them), and the inputs read.
     RDF inputs are stored first, so the tables of one input may refer to ids another defines.
     """
-    store = GraphStore.in_memory()
-    load_ontology(store)
+    store = base if base is not None else GraphStore.in_memory()
+    if base is None:
+        load_ontology(store)
     unreadable: list[Problem] = []
     inputs: list[Input] = []
     problems: list[Problem] = []

@@ -114,3 +114,30 @@ def test_reports_show_cases_first_and_list_findings_on_request(tmp_path):
     assert sum(case["findings"] for case in report["cases"]) == len(report["findings"])
     assert {row["shape"] for row in report["coverage"] if row["missing"]} == {
         PARTICIPATORY, MIGRANTS}
+
+
+def test_gaps_of_the_store_show_the_coverage_panel(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from govatlas.cli import main
+
+    folder = without_civil_society(write(generate(400, gap_share=0.3), tmp_path / "country"))
+    store = str(tmp_path / "store")
+    run = CliRunner().invoke
+    assert run(main, ["--store", store, "build", "--data", str(folder)]).exit_code == 0
+    text = run(main, ["--store", store, "gaps"]).output
+    assert text.index("== Cases") < text.index("== Coverage") < text.index("== Governance gaps")
+    assert "Participatory gap: no link with non-governmental actors: checked 0 of" in text
+    report = json.loads(run(main, ["--store", store, "gaps", "--format", "json"]).output)
+    rows = {row["shape"]: row for row in report["coverage"]}
+    assert rows[PARTICIPATORY]["missing"] and rows[PARTICIPATORY]["checked"] == 0
+    # every other shape judged each of its targets, and its findings are the report's
+    counted: dict[str, int] = {}
+    for finding in report["findings"]:
+        counted[finding["shape"]] = counted.get(finding["shape"], 0) + finding["covers"]
+    for shape, row in rows.items():
+        assert row["findings"] == counted.get(shape, 0), shape
+        if shape not in (PARTICIPATORY, MIGRANTS):
+            assert row["checked"] == row["targets"] > 0, shape

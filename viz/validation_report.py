@@ -14,15 +14,14 @@ import html
 import json
 from collections import defaultdict
 from itertools import groupby
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
-
-import rdflib
-from rdflib.namespace import RDF, SH
 
 from govatlas.graph.validation.cases import Case, case_id
 from govatlas.graph.validation.coverage import Coverage
 from govatlas.graph.validation.gaps import SEVERITIES, Finding
-from govatlas.ontology.namespaces import GAP
+from govatlas.graph.validation.shacl_report import report_graph
+from govatlas.loaders.tables import Record
 
 REPORT_FORMATS = ("table", "md", "html", "json", "ttl", "junit")
 SEVERITY_TITLES = {"Violation": "Errors (data to fix)", "Warning": "Governance gaps (warnings)",
@@ -67,13 +66,21 @@ def _grouped(findings: list[Finding]):
 
 
 def summary(findings: list[Finding]) -> str:
-    counts = {severity: sum(1 for f in findings if f.severity == severity and
-                            (f.is_gap or severity == "Violation"))
+    """The counts by severity; against a stored graph, a closed gap counts as no gap. Warnings
+    about the data itself (a formula-like name, a file that is no template) are counted apart
+    from the gap warnings."""
+    counts = {severity: sum(1 for f in findings if f.severity == severity
+                            and f.change != "closed" and (f.is_gap or severity == "Violation"))
               for severity in SEVERITIES}
     data_warnings = sum(1 for f in findings if f.severity == "Warning" and not f.is_gap)
     noticed = f"{data_warnings} data warning(s), " if data_warnings else ""
-    return (f"{counts['Violation']} error(s), {noticed}{counts['Warning']} gap warning(s), "
+    text = (f"{counts['Violation']} error(s), {noticed}{counts['Warning']} gap warning(s), "
             f"{counts['Info']} gap note(s)")
+    changes = {change: sum(1 for f in findings if f.change == change)
+               for change in ("opened", "closed")}
+    if any(changes.values()):
+        text += f"; the new data opens {changes['opened']:,} gap(s), closes {changes['closed']:,}"
+    return text
 
 
 def _case_lines(case: Case) -> list[str]:
@@ -103,6 +110,14 @@ def _coverage_line(row: Coverage) -> str:
         return (f"{row.name}: checked 0 of {row.targets:,} targets, the data records no "
                 f"{row.missing}")
     return f"{row.name}: checked {row.targets:,} targets, {row.findings:,} finding(s)"
+
+
+def _nothing(coverage: list[Coverage] | None) -> str:
+    """The closing line of an empty report: against a stored graph, the gaps its coverage
+    counts are there still, and only their change is empty."""
+    if any(row.findings for row in coverage or []):
+        return "No errors, and no gap opened or closed."
+    return "No errors and no gaps found."
 
 
 def _listed(findings: list[Finding], limit: int | None) -> tuple[list[Finding], int]:
@@ -139,14 +154,15 @@ def render_text(findings: list[Finding], inputs: list[str], cases: list[Case] | 
                 lines.append(f"  {actor}")
                 for item in items:
                     column = f" [{item.path}]" if item.path else ""
-                    lines.append(f"    - {item.message}{column}")
+                    change = f"[{item.change}] " if item.change else ""
+                    lines.append(f"    - {change}{item.message}{column}")
                     lines.append(f"      at {_where(item)}")
                     lines.extend(f"      source says: {fact}" for fact in item.evidence)
         lines.append("")
     if left:
         lines += [_more(left), ""]
     if not findings:
-        lines.append("No errors and no gaps found.")
+        lines.append(_nothing(coverage))
     return "\n".join(lines) + "\n"
 
 
@@ -176,7 +192,8 @@ def render_markdown(findings: list[Finding], inputs: list[str],
             for actor, items in by_actor.items():
                 lines.append(f"- **{md(actor)}**")
                 for item in items:
-                    lines.append(f"  - {md(item.message)} — `{md(_where(item))}`")
+                    change = f"**{item.change}** " if item.change else ""
+                    lines.append(f"  - {change}{md(item.message)} — `{md(_where(item))}`")
                     lines.extend(f"    - *source says:* {md(fact)}" for fact in item.evidence)
             lines.append("")
     if left:
@@ -213,7 +230,8 @@ def render_html(findings: list[Finding], inputs: list[str], cases: list[Case] | 
                 for item in items:
                     evidence = "".join(f"<br><em>source says:</em> {html.escape(fact)}"
                                        for fact in item.evidence)
-                    parts.append(f"<dd>{html.escape(item.message)}<br><code>"
+                    change = f"<strong>{item.change}</strong> " if item.change else ""
+                    parts.append(f"<dd>{change}{html.escape(item.message)}<br><code>"
                                  f"{html.escape(_where(item))}</code>{evidence}</dd>")
             parts.append("</dl>")
         parts.append("</section>")
@@ -230,6 +248,17 @@ def render_html(findings: list[Finding], inputs: list[str], cases: list[Case] | 
             + "".join(parts) + "</body></html>\n")
 
 
+#: The version of the JSON report's layout, checked by ``schemas/validation-report.schema.json``
+#: (shipped in the package): a new field raises the minor number, a changed one the major.
+JSON_VERSION = "1.0"
+JSON_SCHEMA = "https://w3id.org/govatlas/schemas/validation-report-1.schema.json"
+
+
+def schema_path() -> Path:
+    """The JSON Schema of the JSON report, as the package ships it."""
+    return Path(__file__).resolve().parent / "schemas" / "validation-report.schema.json"
+
+
 def as_dicts(findings: list[Finding]) -> list[dict]:
     return [{"severity": f.severity, "gap": f.gap, "shape": f.shape, "shape_name": f.shape_name,
              "focus": f.focus, "focus_label": f.focus_label, "actor": f.actor,
@@ -237,16 +266,21 @@ def as_dicts(findings: list[Finding]) -> list[dict]:
              "message": f.message, "record": f.record, "source": f.source,
              "locator": f.locator, "country": f.country, "territory": f.territory,
              "level": f.level, "covers": f.covers, "case": case_id(f),
+             "component": f.component, "source_shape": f.source_shape,
+             "result_path": f.result_path, "value_term": f.value_term, "change": f.change,
              "evidence": list(f.evidence)} for f in findings]
 
 
 def render_json(findings: list[Finding], inputs: list[str], cases: list[Case] | None = None,
                 coverage: list[Coverage] | None = None) -> str:
+    """Every finding with its case, the cases and the coverage; ``conforms`` as SHACL means it
+    (no result of any severity), ``valid`` as the exit code does (no error)."""
     import dataclasses
 
     counts = {severity.lower(): sum(1 for f in findings if f.severity == severity)
               for severity in SEVERITIES}
-    return json.dumps({"inputs": inputs, "conforms": counts["violation"] == 0,
+    return json.dumps({"$schema": JSON_SCHEMA, "version": JSON_VERSION, "inputs": inputs,
+                       "conforms": not findings, "valid": counts["violation"] == 0,
                        "counts": counts,
                        "cases": [dataclasses.asdict(case) for case in cases or []],
                        "coverage": [dict(dataclasses.asdict(row), checked=row.checked)
@@ -255,59 +289,63 @@ def render_json(findings: list[Finding], inputs: list[str], cases: list[Case] | 
                       ensure_ascii=False, indent=2) + "\n"
 
 
-def report_graph(findings: list[Finding]) -> rdflib.Graph:
-    """The standard SHACL validation report (sh:ValidationReport) for the findings."""
-    graph = rdflib.Graph()
-    graph.bind("sh", SH)
-    graph.bind("gap", GAP)
-    report = rdflib.BNode()
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, rdflib.Literal(
-        not any(f.severity == "Violation" for f in findings))))
-    for finding in findings:
-        result = rdflib.BNode()
-        graph.add((report, SH.result, result))
-        graph.add((result, RDF.type, SH.ValidationResult))
-        graph.add((result, SH.resultSeverity, SH[finding.severity]))
-        focus = (rdflib.URIRef(finding.focus) if finding.focus.startswith("http")
-                 else rdflib.Literal(finding.focus))
-        graph.add((result, SH.focusNode, focus))
-        graph.add((result, SH.resultMessage, rdflib.Literal(finding.message)))
-        if finding.shape.startswith("http"):
-            graph.add((result, SH.sourceShape, rdflib.URIRef(finding.shape)))
-        if finding.value:
-            value = (rdflib.URIRef(finding.value) if finding.value.startswith("http")
-                     else rdflib.Literal(finding.value))
-            graph.add((result, SH.value, value))
-        if finding.gap:
-            graph.add((result, rdflib.URIRef("https://w3id.org/govatlas/ontology#gap"),
-                       rdflib.URIRef(GAP + finding.gap)))
-    return graph
+def _test_name(finding: Finding) -> str:
+    where = finding.record or finding.focus_label or finding.focus
+    return f"{where}: {finding.message}"
 
 
-def render_junit(findings: list[Finding], inputs: list[str]) -> str:
-    """JUnit XML: one test case per shape and focus; violations fail, gaps are skipped notes."""
-    cases = []
-    for finding in findings:
-        name = quoteattr(f"{finding.focus_label or finding.focus}")
-        classname = quoteattr(f"govatlas.{(finding.gap or 'data-quality')}")
+def _testcase(finding: Finding, classname: str, name: str) -> str:
+    record = Record.parse(finding.record) if finding.record else None
+    place = (f" file={quoteattr(record.file)}" if record else "") + (
+        f' line="{record.line}"' if record and record.line else "")
+    head = f"    <testcase classname={quoteattr(classname)} name={quoteattr(name)}{place}>"
+    if finding.severity == "Violation":
         body = escape(f"{finding.message} at {_where(finding)}")
-        if finding.severity == "Violation":
-            cases.append(f"  <testcase classname={classname} name={name}>"
-                         f"<failure message={quoteattr(finding.message)}>{body}</failure>"
-                         "</testcase>")
-        else:
-            cases.append(f"  <testcase classname={classname} name={name}>"
-                         f"<skipped message={quoteattr(finding.severity + ': ' + finding.message)}"
-                         f"/></testcase>")
-    failures = sum(1 for f in findings if f.severity == "Violation")
-    skipped = len(findings) - failures
-    header = (f'<testsuite name={quoteattr("govatlas validate " + " ".join(inputs))} '
-              f'tests="{max(len(findings), 1)}" failures="{failures}" skipped="{skipped}">')
+        return f"{head}<failure message={quoteattr(finding.message)}>{body}</failure></testcase>"
+    note = f"{finding.severity}: {finding.message}"
+    return f"{head}<skipped message={quoteattr(note)}/></testcase>"
+
+
+def render_junit(findings: list[Finding], inputs: list[str],
+                 cases: list[Case] | None = None) -> str:
+    """JUnit XML for a data repository's CI: a test suite per case, a test per finding.
+
+    Errors fail and gaps are skipped tests (a note, not a failure). Within a suite the
+    classname is the case id and each name is the finding's row and message, numbered when
+    two would be the same, so no CI server merges two findings into one. ``file`` and ``line``
+    point at the row.
+    """
+    by_case: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_case.setdefault(case_id(finding), []).append(finding)
+    titles = {case.id: case.title for case in cases or []}
+    suites = []
+    for identifier, members in by_case.items():
+        classname = f"govatlas.{identifier}"
+        seen: dict[str, int] = {}
+        tests = []
+        for finding in members:
+            name = _test_name(finding)
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                name = f"{name} (#{seen[name]})"
+            tests.append(_testcase(finding, classname, name))
+        failures = sum(1 for f in members if f.severity == "Violation")
+        suites.append(f"  <testsuite name={quoteattr(titles.get(identifier, identifier))} "
+                      f"id={quoteattr(identifier)} tests=\"{len(members)}\" "
+                      f"failures=\"{failures}\" errors=\"0\" "
+                      f"skipped=\"{len(members) - failures}\">\n" + "\n".join(tests)
+                      + "\n  </testsuite>")
     if not findings:
-        cases.append('  <testcase classname="govatlas" name="no errors and no gaps"/>')
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' + header + "\n"
-            + "\n".join(cases) + "\n</testsuite>\n</testsuites>\n")
+        suites.append('  <testsuite name="govatlas validate" tests="1" failures="0" errors="0" '
+                      'skipped="0">\n    <testcase classname="govatlas" '
+                      'name="no errors and no gaps"/>\n  </testsuite>')
+    failures = sum(1 for f in findings if f.severity == "Violation")
+    head = (f'<testsuites name={quoteattr("govatlas validate " + " ".join(inputs))} '
+            f'tests="{max(len(findings), 1)}" failures="{failures}" errors="0" '
+            f'skipped="{len(findings) - failures}">')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + head + "\n" + "\n".join(suites)
+            + "\n</testsuites>\n")
 
 
 def render_report(findings: list[Finding], inputs: list[str], fmt: str,
@@ -326,5 +364,5 @@ def render_report(findings: list[Finding], inputs: list[str], fmt: str,
     if fmt == "ttl":
         return report_graph(findings).serialize(format="turtle")
     if fmt == "junit":
-        return render_junit(findings, inputs)
+        return render_junit(findings, inputs, cases)
     raise ValueError(f"unknown format '{fmt}': use one of {', '.join(REPORT_FORMATS)}")

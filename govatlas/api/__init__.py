@@ -9,7 +9,7 @@ renders what they return.
 """
 
 from .analysis import WhatIf, analyze, what_if, write_analysis
-from .data import LoadOutcome, build, load, repair, template, validate
+from .data import LoadOutcome, annotate, build, load, repair, template, validate
 from .exchange import (
     choose_query,
     export_neo4j_csv,
@@ -35,6 +35,7 @@ __all__ = [
     "Table",
     "WhatIf",
     "analyze",
+    "annotate",
     "build",
     "choose_query",
     "codes",

@@ -80,14 +80,39 @@ def repair(store: StoreLike = None) -> str | None:
         opened.close()
 
 
-def validate(paths: Iterable[Path], engine: str = "store", gaps: bool = True) -> Outcome:
+def validate(paths: Iterable[Path], engine: str = "store", gaps: bool = True,
+             against_store: bool = False, store: StoreLike = None) -> Outcome:
     """Check new data (CSV folders, XLSX, Turtle, JSON-LD) against the templates, the
     data-quality shapes and (unless ``gaps=False``) the gap shapes, in a scratch store.
 
     ``engine`` is ``store`` (fast, the default) or ``pyshacl`` (the reference engine).
-    The outcome's ``findings`` are sorted for reading; ``to_frame()`` gives a DataFrame.
+    With ``against_store`` the data is checked within a scratch copy of ``store`` (ids of
+    other datasets resolve; a dataset stored under the same name is replaced in the copy), and
+    the gaps are those the new data opens or closes (each finding's ``change``); the store is
+    only read. The outcome's ``findings`` are sorted for reading; ``to_frame()`` gives a
+    DataFrame.
     """
-    return validate_paths([Path(path) for path in paths], engine=engine, gaps=gaps)
+    paths = [Path(path) for path in paths]
+    if not against_store:
+        return validate_paths(paths, engine=engine, gaps=gaps)
+    from govatlas.graph.validation.against import validate_against
+
+    with reading(store) as stored:
+        outcome = validate_against(stored, paths, engine=engine, gaps=gaps)
+        where = f"the store at {stored.path}" if stored.path else "the given store"
+    unchanged = f", {outcome.unchanged:,} of its gaps unchanged" if gaps else ""
+    outcome.inputs.append(f"against {where}{unchanged}")
+    return outcome
+
+
+def annotate(paths: Iterable[Path], outcome: Outcome, output: Path) -> Path:
+    """Write the inputs ``outcome`` checked to the workbook ``output`` with every finding as a
+    comment on its cell, highlighted, and a summary sheet of the cases (a CSV folder becomes
+    a sheet per file); returns ``output``."""
+    from govatlas.graph.validation.annotate import write_annotated
+
+    return write_annotated([Path(path) for path in paths], outcome.findings, outcome.cases,
+                           Path(output))
 
 
 def template(folder: Path, xlsx: bool = False, required_only: bool = False) -> list[Path]:

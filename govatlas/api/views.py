@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from govatlas.graph.validation.cases import Case, cases
 from govatlas.graph.validation.checking import findings_frame
-from govatlas.graph.validation.gaps import Finding, find_gaps, with_evidence
+from govatlas.graph.validation.coverage import Coverage, coverage
+from govatlas.graph.validation.gaps import Finding, find_gaps, gap_shapes, with_evidence
 from govatlas.graph.views import names
 from govatlas.graph.views import stats as counts
 from govatlas.graph.views.matrix import CompetenceMatrix, competence_matrix
@@ -116,6 +117,9 @@ class Gaps:
 
     findings: list[Finding]
     scope: str
+    #: per gap shape, the targets it checked and its findings, over the whole stored graph
+    #: (a country or territory filter narrows the findings, not this panel)
+    coverage: list[Coverage] = field(default_factory=list)
 
     @property
     def cases(self) -> list[Case]:
@@ -148,6 +152,7 @@ def gaps(country: str | None = None, territory: str | None = None,
         country = country and resolve_name(opened, "country", country, "--country")
         territory = territory and resolve_name(opened, "territory", territory, "--city")
         findings = find_gaps(opened, wanted)
+        checked = coverage(opened, gap_shapes(wanted), findings)
         if country:
             findings = [f for f in findings if f.country.upper() == country.upper()]
         if territory:
@@ -156,7 +161,7 @@ def gaps(country: str | None = None, territory: str | None = None,
                         or name in f.message.casefold()]
         findings = with_evidence(opened, findings)
     scope = ", ".join(filter(None, [country, territory, *(wanted or [])])) or "all data"
-    return Gaps(findings, f"the stored graph ({scope})")
+    return Gaps(findings, f"the stored graph ({scope})", checked)
 
 
 def code_list_name(name: str) -> str:

@@ -42,13 +42,16 @@ class Case:
     findings: int
     places: int  #: distinct territories (gaps) or rows (errors) among the findings
     examples: tuple[str, ...]
+    #: against a stored graph: "opened" or "closed" by the new data
+    change: str = ""
 
     @property
     def title(self) -> str:
         """What the case is about, in one line: the rule and its place."""
         where = ", ".join(filter(None, [f"{self.level} level" if self.level else "",
                                         self.country, self.file]))
-        return f"{self.shape_name}{f' ({where})' if where else ''}"
+        change = f" [{self.change} by the new data]" if self.change else ""
+        return f"{self.shape_name}{f' ({where})' if where else ''}{change}"
 
 
 @cache
@@ -65,12 +68,12 @@ def _file(finding: Finding) -> str:
 
 
 def case_id(finding: Finding) -> str:
-    """The id of the case ``finding`` belongs to: ``gap:Shape:level:country`` for a gap,
-    ``error:shape:file`` for an error, ``warning:shape:file`` for a data warning (stable
-    across runs, so a CI can follow a case)."""
+    """The id of the case ``finding`` belongs to: ``gap:Shape:level:country`` for a gap (with
+    ``:opened`` or ``:closed`` against a stored graph), ``error:shape:file`` for an error,
+    ``warning:shape:file`` for a data warning (stable across runs, so a CI can follow a case)."""
     if finding.is_gap:
         return ":".join([finding.gap or "", _local(finding.shape), finding.level or "-",
-                         finding.country or "-"])
+                         finding.country or "-", *([finding.change] if finding.change else [])])
     kind = "error" if finding.severity == "Violation" else "warning"
     return ":".join([kind, _local(finding.shape) or "template", _file(finding) or "-"])
 
@@ -104,6 +107,6 @@ def cases(findings: Iterable[Finding]) -> list[Case]:
             country=first.country if first.is_gap else "",
             file="" if first.is_gap else _file(first),
             covers=sum(f.covers for f in members), findings=len(members), places=len(places),
-            examples=tuple(examples)))
+            examples=tuple(examples), change=first.change))
     order = {severity: index for index, severity in enumerate(SEVERITIES)}
     return sorted(result, key=lambda c: (order.get(c.severity, 9), -c.covers, c.id))

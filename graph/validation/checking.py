@@ -31,6 +31,7 @@ from govatlas.graph.validation.gaps import (
     run_turbo,
     sort_findings,
 )
+from govatlas.graph.validation.shacl_report import record_iri
 from govatlas.loaders.errors import DataWarning, Problem
 from govatlas.loaders.tables import Record, display_path, empty_required
 from govatlas.ontology.vocabulary import code_of
@@ -45,13 +46,17 @@ class Outcome:
     #: per gap shape, how many targets it checked (empty when gaps were not checked)
     coverage: list[Coverage] = field(default_factory=list)
 
+    #: against a stored graph: how many of its gaps the new data leaves as they were
+    unchanged: int = 0
+
     @property
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "Violation"]
 
     @property
     def gaps(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_gap]
+        """The gaps found (a gap the new data closes, against a stored graph, is none)."""
+        return [f for f in self.findings if f.is_gap and f.change != "closed"]
 
     @property
     def cases(self) -> list[Case]:
@@ -83,9 +88,22 @@ def load_inputs(paths: list[Path], notices: list[Problem] | None = None,
     problem of reading and converting them (an input that cannot be read at all is one). The
     warnings reading gave (:class:`~govatlas.loaders.errors.DataWarning`) are appended to
     ``notices`` when given, else warned again."""
+    store, problems, rdf_inputs, _graphs = _load(paths, notices=notices)
+    return store, problems, rdf_inputs
+
+
+def _load(paths: list[Path], base: GraphStore | None = None,
+          notices: list[Problem] | None = None,
+          ) -> tuple[GraphStore, list[Problem], dict[str, Path], list[str]]:
+    """:func:`load_inputs` into ``base`` when given, also returning the inputs' graphs.
+
+    On its own a dataset must say who acts, what they may do and how they are linked, so an
+    empty required file is an error; added to a stored graph, as a load adds it, it may hold
+    links between stored actors alone.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
-        store, unreadable, problems, inputs = scratch_store(paths)
+        store, unreadable, problems, inputs = scratch_store(paths, base)
     for caught_warning in caught:
         message = caught_warning.message
         if notices is not None and isinstance(message, DataWarning):
@@ -98,11 +116,13 @@ def load_inputs(paths: list[Path], notices: list[Problem] | None = None,
     # a column missing from the header is reported once there, not as a blank on every row
     problems = [problem for problem in problems
                 if problem.line in (None, 1) or (problem.file, problem.column) not in missing]
-    for item in inputs:
-        if item.tables is not None:
-            problems += empty_required(item.tables, problems)
-    return store, unreadable + problems, {item.graph: item.path for item in inputs
-                                          if item.is_rdf}
+    if base is None:
+        for item in inputs:
+            if item.tables is not None:
+                problems += empty_required(item.tables, problems)
+    return (store, unreadable + problems,
+            {item.graph: item.path for item in inputs if item.is_rdf},
+            [item.graph for item in inputs])
 
 
 def template_findings(problems: list[Problem], severity: str = "Violation") -> list[Finding]:
@@ -111,13 +131,19 @@ def template_findings(problems: list[Problem], severity: str = "Violation") -> l
     findings = []
     name = "Template" if severity == "Violation" else "Data warning"
     for problem in problems:
-        record = Record(problem.file, problem.line or None).format()
+        where = Record(problem.file, problem.line or None)
+        record = where.format()
         findings.append(Finding(
             severity=severity, gap=None, shape="template", shape_name=name,
-            focus=record, message=(f"{problem.message}."
+            focus=record_iri(where), focus_label=record, message=(f"{problem.message}."
                                    + (f" Fix: {problem.fix}" if problem.fix else "")),
             path=problem.column, record=record))
     return findings
+
+
+def _subjects(store: GraphStore, graphs: list[str]) -> set[str]:
+    """The IRIs the graphs ``graphs`` say something about."""
+    return {quad.subject.value for graph in graphs for quad in store.quads(graph)}
 
 
 def locate_in_rdf(findings: list[Finding], rdf_inputs: dict[str, Path]) -> list[Finding]:
@@ -146,11 +172,16 @@ def locate_in_rdf(findings: list[Finding], rdf_inputs: dict[str, Path]) -> list[
 
 
 def validate_paths(paths: list[Path], engine: str = "store",
-                   gaps: bool = True) -> Outcome:
+                   gaps: bool = True, base: GraphStore | None = None) -> Outcome:
     """Check ``paths`` together: every problem of reading, of the templates, of the
-    data-quality shapes and (with ``gaps``) the governance gaps, in one outcome."""
+    data-quality shapes and (with ``gaps``) the governance gaps, in one outcome.
+
+    With ``base`` (a scratch copy of a stored graph) the inputs are checked within it: their
+    ids may name what other datasets define, the data-quality findings are those of the
+    inputs' own statements, and the gaps are those of the whole graph.
+    """
     notices: list[Problem] = []
-    store, problems, rdf_inputs = load_inputs(paths, notices)
+    store, problems, rdf_inputs, graphs = _load(paths, base, notices)
     findings = template_findings(problems) + template_findings(notices, "Warning")
     if engine == "pyshacl":
         findings += run_pyshacl(store.to_rdflib(), "all" if gaps else "quality")
@@ -165,5 +196,9 @@ def validate_paths(paths: list[Path], engine: str = "store",
     refused = {f.record for f in described if f.shape == "template"}
     described = [f for f in described if f.shape == "template" or f.is_gap
                  or f.record not in refused]
+    if base is not None:
+        own = _subjects(store, graphs)
+        described = [f for f in described if f.shape == "template" or f.is_gap
+                     or f.focus in own]
     return Outcome(sort_findings(described), [display_path(path) for path in paths],
                    coverage(store, shapes, described))

@@ -32,6 +32,7 @@ from .coverage import fold_absent_data
 from .shapes import SparqlShape, shape_gap, shape_name, shapes_graph, sparql_shapes
 
 SEVERITIES = ("Violation", "Warning", "Info")
+DETAIL_OWNER = "urn:govatlas:result"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,19 @@ class Finding:
     #: how many targets the finding stands for: 1, or for a coverage finding (the data records
     #: no actor of the kind the shape needs) every target that could not be checked
     covers: int = 1
+    #: the SHACL result's own terms, for the standard report: the constraint component, the
+    #: shape that produced it when it is named (a blank property shape is found again from
+    #: ``shape`` and ``result_path``), the value in N-Triples (its datatype kept) and the IRI of
+    #: sh:resultPath
+    component: str = ""
+    source_shape: str = ""
+    value_term: str = ""
+    result_path: str = ""
+    #: the results that explain this one (``sh:detail``, e.g. why a code fails its scheme), as
+    #: N-Triples whose subject :data:`DETAIL_OWNER` stands for this result
+    details: str = ""
+    #: against a stored graph: "opened" (the new data makes this gap), "closed" (it ends it)
+    change: str = ""
 
     @property
     def is_gap(self) -> bool:
@@ -100,7 +114,9 @@ def run_store_shapes(store: GraphStore, shapes: Iterable[SparqlShape]) -> list[F
             findings.append(Finding(
                 severity=shape.severity, gap=shape.gap, shape=shape.iri,
                 shape_name=shape.name, focus=focus.value,
-                message=_fill(shape.message, row), value=value.value))
+                message=_fill(shape.message, row), value=value.value,
+                component=str(SH.SPARQLConstraintComponent), source_shape=shape.iri,
+                value_term=str(value)))
     return findings
 
 
@@ -143,7 +159,11 @@ def _run_engine(validate, data, which: str) -> list[Finding]:
 
 def _report_findings(report: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
     findings = []
+    # a result's sh:detail explains it; it is no problem of its own
+    explaining = set(report.objects(None, SH.detail))
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        if result in explaining:
+            continue
         source_shape = report.value(result, SH.sourceShape)
         severity = code_of(str(report.value(result, SH.resultSeverity)))
         value = report.value(result, SH.value)
@@ -156,8 +176,39 @@ def _report_findings(report: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding
             focus=str(report.value(result, SH.focusNode)),
             message=messages[0] if messages else shape_name(shapes, source_shape),
             value=str(value) if value is not None else None,
-            path=path.n3(shapes.namespace_manager) if isinstance(path, rdflib.URIRef) else None))
+            path=path.n3(shapes.namespace_manager) if isinstance(path, rdflib.URIRef) else None,
+            component=str(report.value(result, SH.sourceConstraintComponent) or ""),
+            source_shape="" if isinstance(source_shape, rdflib.BNode) else str(source_shape),
+            value_term=value.n3() if value is not None else "",
+            result_path=str(path) if isinstance(path, rdflib.URIRef) else "",
+            details=_details(report, result)))
     return findings
+
+
+def _details(report: rdflib.Graph, result) -> str:
+    """The sh:detail results of ``result`` with every blank node they reach, as N-Triples."""
+    graph = rdflib.Graph()
+    for detail in report.objects(result, SH.detail):
+        graph.add((rdflib.URIRef(DETAIL_OWNER), SH.detail, detail))
+        copy_closure(report, detail, graph)
+    return graph.serialize(format="nt") if len(graph) else ""
+
+
+def copy_closure(source: rdflib.Graph, node, target: rdflib.Graph) -> None:
+    """The triples of ``node`` into ``target``, with those of every blank node they reach (a
+    nested shape, an ``sh:or`` list, a detail's own shape): a blank node means nothing
+    without them."""
+    seen = set()
+    todo = [node]
+    while todo:
+        subject = todo.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for predicate, obj in source.predicate_objects(subject):
+            target.add((subject, predicate, obj))
+            if isinstance(obj, rdflib.BNode):
+                todo.append(obj)
 
 
 def _node_shape(shapes: rdflib.Graph, shape):
