@@ -30,11 +30,11 @@ from govatlas.ontology.namespaces import (
 from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import vocabulary
 
-from .store import GraphStore
+from .store import BULK_THRESHOLD, GraphStore
 
 __all__ = ["LoadReport", "build", "bundled_datasets", "convert", "dataset_name", "derive",
            "known_ids", "load_dataset", "load_datasets", "load_ontology", "repair",
-           "scratch_store"]
+           "scratch_store", "spool_dataset"]
 
 
 def bundled_datasets() -> list[Path]:
@@ -118,15 +118,58 @@ def load_dataset(store: GraphStore, path: Path, name: str | None = None,
     once, at the end.
     """
     item = read_input(path, name)
-    quads, problems = convert(store, item)
-    if problems:
-        raise DataError(problems)
     replaced = item.graph in store.graphs()
-    if not dry_run:
-        store.replace_graph(item.graph, quads)
-        if derive_after:
-            derive(store)
-    return LoadReport(item.name, item.graph, len(quads), replaced, path)
+    if dry_run or store.path is None:
+        quads, problems = convert(store, item)
+        if problems:
+            raise DataError(problems)
+        if not dry_run:
+            store.replace_graph(item.graph, quads)
+        count = len(quads)
+    else:
+        spool, count, problems = spool_dataset(store, item)
+        if problems:
+            spool.unlink()
+            raise DataError(problems)
+        if count < BULK_THRESHOLD:  # small: one transaction, no bulk loader start-up
+            target = ox.NamedNode(item.graph)
+            store.replace_graph(item.graph, [
+                ox.Quad(t.subject, t.predicate, t.object, target)
+                for t in ox.parse(path=str(spool), format=ox.RdfFormat.N_TRIPLES)])
+            spool.unlink()
+        else:
+            store.note_replacing(item.graph, spool)
+            store.replace_from_spool(item.graph, spool, also_drop=[DERIVED_GRAPH])
+    if not dry_run and derive_after:
+        derive(store)
+    return LoadReport(item.name, item.graph, count, replaced, path)
+
+
+def spool_dataset(store: GraphStore, item: Input) -> tuple[Path, int, list[Problem]]:
+    """Convert ``item`` into an N-Triples file beside the on-disk store, batch by batch:
+    the file, the number of statements written, and every problem found.
+
+    Nothing is written to the store here: the dataset is checked whole (every problem in
+    one run) while memory holds one batch of quads, the rows and the ids, never the
+    dataset's quads (a list of them took about 110 times the CSV's size). The bulk loader
+    then reads the file, in Oxigraph, without a transaction.
+    """
+    spool = store.spool_path(item.graph)
+    count = 0
+    with spool.open("wb") as handle:
+        def sink(batch: list[ox.Quad]) -> None:
+            nonlocal count
+            count += len(batch)
+            # quads in the default graph serialise as N-Triples lines
+            ox.serialize(batch, output=handle, format=ox.RdfFormat.N_QUADS)
+
+        if item.quads is not None:
+            sink([ox.Quad(q.subject, q.predicate, q.object) for q in item.quads])
+            return spool, count, []
+        converter = DatasetConverter(item.name, item.graph, vocabulary(),
+                                     known_ids(store, exclude_graph=item.graph), sink=sink)
+        _, problems = converter.convert_collecting(item.tables or {})
+    return spool, count, problems
 
 
 def load_datasets(store: GraphStore, paths: Iterable[Path], name: str | None = None,
@@ -171,8 +214,7 @@ def build(store: GraphStore, paths: list[Path] | None = None,
     """Empty ``store``, then load the ontology and every dataset (the bundled ones by
     default); :class:`DataError` with every dataset's problems if any has one."""
     with store.writing("a build", new_graphs=[]):
-        for graph in store.graphs():
-            store.remove_graph(graph)
+        store.clear()
         reports = [load_ontology(store)]
     loaded, failures = load_datasets(
         store, paths if paths is not None else bundled_datasets(), progress=progress)

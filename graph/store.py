@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +29,9 @@ from govatlas.ontology.namespaces import DATASET_GRAPH, ONTOLOGY_GRAPH, sparql_p
 DEFAULT_STORE = Path(".govatlas") / "store"
 #: a new graph with more quads than this is bulk-loaded into an on-disk store
 BULK_THRESHOLD = 50_000
+#: triples handed to Oxigraph's bulk loader at a time: it sorts what it is given in memory
+#: (one call with 2.8 million triples peaked at 3.4 GB), so a file is loaded in parts
+BULK_PART_TRIPLES = 400_000
 DEFAULT = ox.DefaultGraph()
 
 
@@ -58,10 +62,26 @@ class GraphStore:
 
     def _rebuild_union(self) -> None:
         """Fill the default graph with the triples of every named graph: once for a store
-        written before the default graph held the union, and after an interrupted write."""
-        self.store.remove_graph(DEFAULT)
+        written before the default graph held the union, after a graph was replaced whole,
+        and after an interrupted write.
+
+        On disk each graph is dumped as N-Triples and bulk-loaded into the default graph, in
+        Oxigraph: copying them quad by quad from Python cost a third of a country's build,
+        and one ``INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }`` was slower still
+        (528 s and 4.7 GB for 2.8 million triples: an update is one transaction, held in
+        memory)."""
+        self.store.clear_graph(DEFAULT)
         for graph in list(self.store.named_graphs()):
-            self._add_to_union(list(self.store.quads_for_pattern(None, None, None, graph)))
+            if self.path is None:
+                self.store.extend(ox.Quad(q.subject, q.predicate, q.object, DEFAULT)
+                                  for q in self.store.quads_for_pattern(None, None, None, graph))
+                continue
+            dump = self.spool_path(f"union-{abs(hash(graph.value))}")
+            try:
+                self.store.dump(str(dump), ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                self._bulk_load_file(dump, DEFAULT)
+            finally:
+                dump.unlink(missing_ok=True)
         self.union_in_default = True
 
     # --- opening ---------------------------------------------------------------------------
@@ -131,6 +151,38 @@ class GraphStore:
         yield
         self.store.flush()
         marker.unlink()
+        self._remove_spools()
+
+    def note_replacing(self, graph: str, spool: Path) -> None:
+        """Record in the marker that ``graph`` is about to be replaced by the complete,
+        checked N-Triples file ``spool``: a repair after a kill then finishes the replacement
+        from it (the old content is dropped first, so it cannot be brought back)."""
+        marker = self.marker_path()
+        state = self.interrupted()
+        if marker is None or state is None:
+            return  # not inside writing(): nothing to repair from
+        state.setdefault("replacing", {})[graph] = str(spool)
+        partial = marker.with_name(marker.name + ".tmp")
+        partial.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(partial, marker)
+
+    def spool_path(self, name: str) -> Path:
+        """A file beside the on-disk store for data on its way in (``<store>.incoming/``):
+        on the same disk, never in memory, and kept until the write it serves is done."""
+        if self.path is None:
+            raise StoreError("an in-memory store has no spool folder")
+        folder = self.path.with_name(self.path.name + ".incoming")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{slug_name(name)}.nt"
+
+    def _remove_spools(self) -> None:
+        if self.path is None:
+            return
+        folder = self.path.with_name(self.path.name + ".incoming")
+        if folder.is_dir():
+            for leftover in folder.iterdir():
+                leftover.unlink(missing_ok=True)
+            folder.rmdir()
 
     def repair(self, rules: Iterable[tuple[str, str]], derived_graph: str) -> str | None:
         """Undo what an interrupted write left: remove the graphs it was creating, rebuild the
@@ -138,8 +190,14 @@ class GraphStore:
         state = self.interrupted()
         if state is None:
             return None
+        replacing = {graph: Path(spool) for graph, spool in state.get("replacing", {}).items()
+                     if Path(spool).is_file()}
         for graph in state.get("new_graphs", []):
+            if graph not in replacing:
+                self.store.remove_graph(ox.NamedNode(graph))
+        for graph, spool in replacing.items():  # checked and complete: finish the write
             self.store.remove_graph(ox.NamedNode(graph))
+            self._bulk_load_file(spool, ox.NamedNode(graph))
         self.store.remove_graph(ox.NamedNode(derived_graph))
         self._rebuild_union()
         self.materialize(derived_graph, rules)
@@ -147,7 +205,41 @@ class GraphStore:
         marker = self.marker_path()
         if marker is not None:
             marker.unlink()
+        self._remove_spools()
         return str(state.get("what"))
+
+    def replace_from_spool(self, graph: str, spool: Path, also_drop: Iterable[str] = ()) -> None:
+        """Make ``graph`` hold exactly the triples of the N-Triples file ``spool``, with
+        Oxigraph's bulk loader (no transaction, nothing held in memory).
+
+        A new graph is loaded, then the same file again into the default graph (the union:
+        the second load costs less, its terms are already stored). An existing graph is
+        dropped and loaded, then the union is rebuilt, which costs what a first load costs;
+        removing the old triples from the union one by one, each checked against the other
+        graphs, was what made a reload cost four times a first load. ``also_drop`` graphs
+        (the derived graph, recomputed next) are dropped first so the union is rebuilt once.
+        Only call this inside :meth:`writing`, after :meth:`note_replacing`: a kill in
+        between leaves a marker the next writable open repairs from ``spool``.
+        """
+        node = ox.NamedNode(graph)
+        dropped = False  # whether a graph was dropped whole, leaving the union to rebuild
+        for other in [graph, *also_drop]:
+            other_node = ox.NamedNode(other)
+            if not self.store.contains_named_graph(other_node):
+                continue
+            head = list(islice(self.quads(other), BULK_THRESHOLD))
+            self.store.remove_graph(other_node)
+            if len(head) >= BULK_THRESHOLD:
+                dropped = True
+            elif not dropped:
+                self._drop_from_union(head)
+        self._bulk_load_file(spool, node)
+        self.store.add_graph(node)  # an empty dataset is still a stored graph
+        if dropped:
+            self._rebuild_union()
+        else:
+            self._bulk_load_file(spool, DEFAULT)
+        self.store.flush()
 
     # --- writing ---------------------------------------------------------------------------
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
@@ -221,19 +313,60 @@ class GraphStore:
         self.remove_graph(graph)
         for predicate, query in rules:
             rows = self.store.query(sparql_prefixes() + query, **self.query_options())
-            self._fill_new_graph(target, [
-                ox.Quad(row["x"], ox.NamedNode(predicate), row["y"], target)
-                for row in rows if row["x"] is not None and row["y"] is not None])
+            relation = ox.NamedNode(predicate)
+            self._add_new_triples(target, (
+                ox.Triple(row["x"], relation, row["y"])
+                for row in rows if row["x"] is not None and row["y"] is not None))
         return sum(1 for _ in self.quads(graph))
 
+    def _add_new_triples(self, node: ox.NamedNode, triples: Iterable[ox.Triple]) -> None:
+        """Add ``triples`` to the graph ``node`` (new in this write) and to the union.
+
+        On disk they are written once to an N-Triples spool file and bulk-loaded twice (the
+        graph, the union), in Oxigraph; in memory they are added as quads."""
+        if self.path is None:
+            quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
+            self.store.extend(quads)
+            self._add_to_union(quads)
+            return
+        spool = self.spool_path(f"rows-{node.value}")
+        try:
+            ox.serialize(triples, output=str(spool), format=ox.RdfFormat.N_TRIPLES)
+            for graph in (node, DEFAULT):
+                self._bulk_load_file(spool, graph)
+        finally:
+            spool.unlink(missing_ok=True)
+
+    def _bulk_load_file(self, path: Path, graph: ox.NamedNode | ox.DefaultGraph) -> None:
+        """Bulk-load the N-Triples file ``path`` into ``graph``, :data:`BULK_PART_TRIPLES`
+        lines at a time, so the loader's memory stays bounded whatever the file's size."""
+        with path.open("rb") as handle:
+            while True:
+                part = b"".join(islice(handle, BULK_PART_TRIPLES))
+                if not part:
+                    return
+                self.store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
     def remove_graph(self, graph: str) -> bool:
+        """Remove ``graph`` and take its triples out of the union (unless another graph
+        states them). A large graph on disk is dropped whole and the union rebuilt from the
+        graphs left, in Oxigraph: one lookup a triple from Python is the slow way."""
         node = ox.NamedNode(graph)
         if not self.store.contains_named_graph(node):
             return False
-        old = list(self.quads(graph))
+        head = list(islice(self.quads(graph), BULK_THRESHOLD))
+        if self.path is not None and len(head) >= BULK_THRESHOLD:
+            self.store.remove_graph(node)
+            self._rebuild_union()
+            return True
         self.store.remove_graph(node)
-        self._drop_from_union(old)
+        self._drop_from_union(head)
         return True
+
+    def clear(self) -> None:
+        """Remove every graph (a build starts from nothing)."""
+        self.store.clear()
+        self.union_in_default = True
 
     def flush(self) -> None:
         if self.path is not None:
@@ -336,6 +469,11 @@ class GraphStore:
             if data:
                 result.parse(data=data, format="nt")
         return result
+
+
+def slug_name(text: str) -> str:
+    """``text`` (a graph IRI, say) as a safe file name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[-120:] or "graph"
 
 
 def bind(query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None) -> str:

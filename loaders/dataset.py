@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -46,6 +47,8 @@ LIST_SEPARATOR = "|"
 #: Where in its source a statement stands (the ``stated_in`` column): a table, the running text,
 #: or a note (a footnote, an endnote, a reference's title).
 STATED_IN = ("table", "text", "note")
+#: quads handed to a sink at a time when converting in batches (a few MB of terms)
+BATCH_QUADS = 20_000
 
 # Words of a qualifier and the kind of qualification they signal (qualifier-kind scheme).
 QUALIFIER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -122,9 +125,17 @@ class DatasetConverter:
     """Checks the tables of one dataset and builds its quads in the dataset's named graph."""
 
     def __init__(self, name: str, graph: str, vocabulary: Vocabulary,
-                 known: KnownIds | None = None) -> None:
+                 known: KnownIds | None = None,
+                 sink: Callable[[list[ox.Quad]], None] | None = None) -> None:
+        """``sink``, when given, receives the quads in batches of :data:`BATCH_QUADS` as
+        they are made, so the dataset is never held whole, and in the default graph (the
+        sink writes them where they go, as N-Triples for the bulk loader); without it they
+        are kept in :attr:`quads`, in ``graph`` (a scratch store in memory holds them all
+        anyway)."""
         self.name = name
-        self.graph = N(graph)
+        self.sink = sink
+        self.graph: ox.NamedNode | ox.DefaultGraph = (
+            N(graph) if sink is None else ox.DefaultGraph())
         self.vocabulary = vocabulary
         self.known = known or KnownIds()
         self.quads: list[ox.Quad] = []
@@ -146,6 +157,9 @@ class DatasetConverter:
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode,
             obj: ox.NamedNode | ox.Literal) -> None:
         self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
+        if self.sink is not None and len(self.quads) >= BATCH_QUADS:
+            self.sink(self.quads)
+            self.quads = []
 
     def problem(self, row: Row, column: str | None, message: str, fix: str | None) -> None:
         self.problems.append(Problem(row.file, row.line, column, message, fix))
@@ -380,9 +394,13 @@ class DatasetConverter:
         return quads
 
     def convert_collecting(self, tables: dict[str, Table]) -> tuple[list[ox.Quad], list[Problem]]:
-        """The quads of every row that could be read, and the problems of the others.
+        """The quads of every row that could be read, and the problems of the others (with a
+        sink, the quads went to it and the list returned is empty).
 
-        A validator wants both: the problems to fix, and the rest of the data checked against
+        Every problem of every row is found in the one run either way: ids are collected in
+        a first pass over the rows, so checks that need them all (dangling ids, parent
+        cycles) see the whole dataset while its quads are made batch by batch. A validator
+        wants both: the problems to fix, and the rest of the data checked against
         the shapes in the same run.
         """
         if "sources" in tables:
@@ -414,6 +432,9 @@ class DatasetConverter:
                 self.text(node, N(DCTERMS + "date"), row.get("year"))
                 if row.get("url"):
                     self.add(node, N(DCTERMS + "source"), ox.Literal(row.get("url")))
+        if self.sink is not None and self.quads:
+            self.sink(self.quads)
+            self.quads = []
         return self.quads, self.problems
 
     def read_sources(self, table: Table) -> None:

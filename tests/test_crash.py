@@ -73,3 +73,26 @@ def test_a_killed_load_reads_as_the_old_or_the_new_state(tmp_path: Path, country
     started = time.monotonic()
     govatlas(store, "stats")
     assert time.monotonic() - started < 30  # no log left to replay on every read
+
+
+@pytest.mark.parametrize("delay", [1.0, 5.0])
+def test_a_killed_reload_is_finished_by_the_repair(tmp_path: Path, country: Path, states,
+                                                   delay: float) -> None:
+    """A reload drops the dataset's graph before it bulk-loads the checked file: a kill in
+    between leaves the file named in the marker, and the repair finishes the reload from it
+    (the old content is gone, and it equals the new one here)."""
+    store = tmp_path / "store"
+    govatlas(store, "build")
+    govatlas(store, "load", str(country))
+    reload = subprocess.Popen([*GOVATLAS, "--store", str(store), "load", str(country)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    if reload.poll() is None:
+        os.kill(reload.pid, signal.SIGKILL)
+    reload.wait()
+    read = govatlas(store, "stats", check=False)
+    if read.returncode != 0:
+        assert read.returncode == 3 and "govatlas repair" in read.stderr
+        assert "Repaired" in govatlas(store, "repair").stderr
+    assert gap_keys(store) == states["new"], f"killed after {delay} s"
+    assert not store.with_name(store.name + ".incoming").exists()
