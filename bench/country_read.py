@@ -60,6 +60,14 @@ def timed(command: list[str], limit: float) -> ReadRun:
                    usage.ru_maxrss / 2**20, -9 if killed else process.returncode)
 
 
+def country_code(folder: Path) -> str:
+    """The country code of the first actor of a generated CSV folder (``XX`` for the
+    generator's countries)."""
+    with (folder / "actors.csv").open(encoding="utf-8") as rows:
+        next(rows)
+        return next(rows).split(",")[4]
+
+
 def library_names() -> list[str]:
     """The library's queries, by name, as ``govatlas query --list`` lists them."""
     from govatlas.queries.library import load_library
