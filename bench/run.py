@@ -136,7 +136,8 @@ def preload(modules: Iterable[str] = PRELOAD) -> None:
 
 def country_main(argv: list[str]) -> None:
     """``--country [--municipalities N] [--out DIR]``: every command on a country of real
-    shape (France-sized by default), as a table; see :mod:`bench.country_run`."""
+    shape (France-sized by default), as a table; see :mod:`bench.country_run`; then every
+    read command and library query on its store, one by one (:mod:`bench.country_read`)."""
     from bench.country_run import country_table
 
     parser = argparse.ArgumentParser(prog="run.py --country")
@@ -150,6 +151,10 @@ def country_main(argv: list[str]) -> None:
     work = args.out or Path(tempfile.mkdtemp(prefix="govatlas-country-"))
     work.mkdir(parents=True, exist_ok=True)
     table = country_table(work, args.municipalities, args.limit)
+    from bench.country_read import country_code, read_table
+
+    print()
+    table += "\n" + read_table(work / "store", country_code(work / "country"), work, args.limit)
     (work / "RESULTS-country.md").write_text(table, encoding="utf-8")
     print(f"\nWritten to {work / 'RESULTS-country.md'}")
 
