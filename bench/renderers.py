@@ -119,9 +119,9 @@ def measure(path: Path, frame: str) -> dict:
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(path.resolve().as_uri())
+        page.goto(path.resolve().as_uri(), timeout=600_000)
         page.wait_for_function("window.govatlasMap && govatlasMap.drawnAt !== null",
-                               timeout=300_000)
+                               timeout=600_000)
         drawn = page.evaluate("govatlasMap.drawnAt")
         redraw = page.evaluate(frame)
         browser.close()

@@ -3,7 +3,7 @@
 The tree and its added-up links are checked on a small generated country without a browser;
 the page is then opened in headless Chromium (network blocked) for a country of 35,000
 municipalities (:func:`bench.country.generate_country`, France's proportions). The country's
-network is built straight from the generator's rows, as
+network is built straight from the generator's rows (:func:`bench.renderers.country_graph`), as
 :func:`~govatlas.graph.analysis.projection.project` would give it, rather than through a
 store: building and projecting a store of three million triples takes minutes, and what is
 tested here is the map, not the loader (tests/test_scale.py covers that).
@@ -19,35 +19,15 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from bench.country import generate_country
-from govatlas.graph.analysis.projection import link_families
+from bench.renderers import country_graph
 from govatlas.graph.views.network import map_data
 from govatlas.graph.views.overview import OVERVIEW_THRESHOLD, VIEW_LIMIT, overview
 from govatlas.ontology.namespaces import ACTOR
-from govatlas.ontology.vocabulary import vocabulary
 from govatlas.viz.network_map import map_page
 from tests.test_viz import Visit, record_timing, shoot
 
 #: The France preset's municipalities, rounded as the issue states the target.
 COUNTRY_MUNICIPALITIES = 35_000
-
-
-def country_graph(municipalities: int) -> nx.MultiDiGraph:
-    """The actor network of a generated country, with the node and edge attributes of a
-    projection (label, type, level, rank, country, territories, parents; type, family)."""
-    country = generate_country(municipalities)
-    ranks = {code: c.rank for code, c in vocabulary().lists["level"].by_code.items()}
-    families = link_families()
-    graph = nx.MultiDiGraph()
-    for actor_id, label, kind, level, code, parent, territory, *_ in country.actors:
-        graph.add_node(ACTOR + actor_id, label=label, type=kind, level=level, levels=[level],
-                       rank=ranks[level], country=code,
-                       territories=[territory] if territory else [],
-                       parents=[ACTOR + parent] if parent else [], competences=[])
-    for number, (source, target, kind, instrument, *_) in enumerate(country.links):
-        graph.add_edge(ACTOR + source, ACTOR + target, key=f"link-{number}", type=kind,
-                       family=families.get(kind), instrument=instrument or None)
-    return graph
 
 
 def overview_map(graph: nx.MultiDiGraph, output: Path) -> Path:
@@ -174,7 +154,7 @@ def test_country_overview_draws_fast_and_drills_to_a_municipality(visit, country
     assert page.evaluate("govatlasMap.view") == root
     assert len(page.evaluate("govatlasMap.visibleNodeIds()")) <= VIEW_LIMIT + 40
     assert overlapping_labels(page) == []
-    shoot(page, "overview-country")
+    shoot(page, "overview-country", readme="map-country-overview.png")
     # a municipality of an ordinary area: region, department, area under the country
     name, _other, home, actor = next(a for a in index["actors"]
                                      if a[0] == "Municipality 1000")
@@ -193,7 +173,7 @@ def test_country_overview_draws_fast_and_drills_to_a_municipality(visit, country
     click_node(page, actor)
     assert page.locator("#details").is_visible()
     assert name in page.locator("#details").inner_text()
-    shoot(page, "overview-area")
+    shoot(page, "overview-area", readme="map-country-area.png")
     # the address reopens the view; the breadcrumb goes back to the country
     address = page.url
     assert f"view={chain[-1]}" in address
