@@ -62,8 +62,17 @@ __all__ = [
 ]
 
 #: Above this many actors a map opens as the overview (groups drilled into) rather than every
-#: actor at once: at 300 to 500 actors the labels of a level band start to collide at the
-#: first view, and a flat vis-network map of 5,000 actors redraws in 360 ms a frame.
+#: actor at once: past a few hundred actors the labels of a level band cannot all be read at
+#: the first view. This is also where the renderer question is settled. Measured in headless
+#: Chromium on the 2-core machine (``python -m bench.renderers``, every actor drawn flat, same
+#: positions and colours), vis-network needs 9.5 s to the first frame of a 5,068-actor
+#: country and 1.4 s per zoom frame (page 9.7 MB), sigma.js with graphology (WebGL) 1.7 s
+#: and 76 ms (2.1 MB): vis-network cannot hold thousands of actors, sigma can. But the
+#: overview never asks a renderer for thousands: each view holds at most :data:`VIEW_LIMIT`
+#: actors of its own plus the few groups and actors they link to outside, which vis-network
+#: draws in under a second with the map's controls and look. So the switch from a flat map
+#: to groups happens here, and vis-network draws both; sigma.js stays vendored
+#: (``viz/assets/sigma``) with the benchmark that measures it.
 OVERVIEW_THRESHOLD = 400
 
 #: At most this many actors placed directly in one group are drawn individually; above it
