@@ -330,8 +330,8 @@ def map_data(store: GraphStore, *, city: str | None = None, country: str | None 
                         + (f" — {country}" if country and not city else ""))
     actors = sum(1 for _, d in graph.nodes(data=True) if _valid_on(d, as_of))
     links = sum(1 for _, _, d in graph.edges(data=True) if _valid_on(d, as_of))
-    subtitle = (f"{actors} {'actor' if actors == 1 else 'actors'}, "
-                f"{links} {'link' if links == 1 else 'links'}"
+    subtitle = (f"{actors:,} {'actor' if actors == 1 else 'actors'}, "
+                f"{links:,} {'link' if links == 1 else 'links'}"
                 + (f" ({'; '.join(f'{k} {v}' for k, v in scope.items())})" if scope else "")
                 + ". National level at the top, local at the bottom.")
     grouped = None

@@ -67,7 +67,8 @@ __all__ = [
 #: Chromium on the 2-core machine (``python -m bench.renderers``, every actor drawn flat, same
 #: positions and colours), vis-network needs 9.5 s to the first frame of a 5,068-actor
 #: country and 1.4 s per zoom frame (page 9.7 MB), sigma.js with graphology (WebGL) 1.7 s
-#: and 76 ms (2.1 MB): vis-network cannot hold thousands of actors, sigma can. But the
+#: and 76 ms (2.1 MB); at 36,618 actors vis-network 58 s and 43 s a frame (66 MB), sigma
+#: 8.9 s and 1.6 s (14 MB, software WebGL). Neither holds a whole country flat. But the
 #: overview never asks a renderer for thousands: each view holds at most :data:`VIEW_LIMIT`
 #: actors of its own plus the few groups and actors they link to outside, which vis-network
 #: draws in under a second with the map's controls and look. So the switch from a flat map
