@@ -477,6 +477,7 @@ def test_time_slider_moves_the_ctair_contracts(visit, france_map):
     shoot(page, "map-france-2019")
     page.evaluate("govatlasMap.setDay(null)")
     assert page.evaluate(f"({CTAIR_CONTRACTS}).length") == 11
+    shoot(page, "map-france", readme="map-france.png")
     browser_visit.offline_and_clean()
 
 
@@ -751,7 +752,7 @@ def synthetic_store(tmp_path_factory) -> GraphStore:
 def test_5000_actor_map_draws_and_clusters_open(visit, synthetic_store, tmp_path, clustered):
     start = time.perf_counter()
     path = build_map(synthetic_store, tmp_path / "synthetic.html", gaps=False,
-                     cluster_threshold=300 if clustered else 10**9)
+                     cluster_threshold=300 if clustered else 10**9, overview_threshold=10**9)
     built = time.perf_counter() - start
     browser_visit = visit(1500, 900)
     page = browser_visit.open(path)
@@ -796,5 +797,5 @@ def test_bundled_map_timings(visit, bundled_store, findings, tmp_path):
     page = browser_visit.open(path)
     record_timing("time to draw, all bundled actors (ms)", round(wait_drawn(page)))
     assert page.evaluate("govatlasMap.nodes.length") == project(bundled_store).number_of_nodes()
-    shoot(page, "map-all")
+    shoot(page, "map-all", readme="map-all.png")
     browser_visit.offline_and_clean()

@@ -544,6 +544,11 @@ def render_map(payload: dict[str, Any], *, assets_href: str | None = None) -> st
 
 def map_page(data: MapData, *, cluster_threshold: int = DEFAULT_CLUSTER_THRESHOLD,
              assets_href: str | None = None) -> str:
-    """The map page of ``data`` (:func:`govatlas.graph.views.network.map_data`)."""
+    """The map page of ``data`` (:func:`govatlas.graph.views.network.map_data`): the
+    overview of groups when ``data.overview`` is set, else every actor."""
+    if data.overview is not None:
+        from .overview_map import render_overview  # it draws with this module's styles
+
+        return render_overview(data, assets_href=assets_href)
     return render_map(map_payload(data, cluster_threshold=cluster_threshold),
                       assets_href=assets_href)

@@ -22,9 +22,10 @@ from datetime import date
 from pathlib import Path
 
 from govatlas.graph.validation.gaps import Finding
-from govatlas.graph.views.atlas import atlas_data, placed_matrix, qualifier_kinds
+from govatlas.graph.views.atlas import COUNTRY_NAMES, atlas_data, placed_matrix, qualifier_kinds
 from govatlas.graph.views.names import resolve_name
 from govatlas.graph.views.network import MapData, map_data
+from govatlas.graph.views.overview import OVERVIEW_THRESHOLD
 from govatlas.viz.heatmap import heatmap_page
 from govatlas.viz.network_map import DEFAULT_CLUSTER_THRESHOLD, map_page
 from govatlas.viz.report import render_atlas
@@ -67,11 +68,14 @@ def map(city: str | None = None, country: str | None = None,
         as_of: date | None = None, size_by: str = "degree", gaps: bool = True, *,
         output: Path | None = None, store: StoreLike = None,
         cluster_threshold: int = DEFAULT_CLUSTER_THRESHOLD,
+        overview_threshold: int = OVERVIEW_THRESHOLD,
         findings: list[Finding] | None = None, title: str | None = None) -> MapResult:
     """The interactive network map of the graph, or of a city, country, instrument or
     competence, as it stood ``as_of`` (gaps included); written to ``output`` if given.
 
-    See :func:`govatlas.graph.views.network.map_data` for the arguments.
+    See :func:`govatlas.graph.views.network.map_data` for the arguments. Above
+    ``overview_threshold`` actors the page is the overview (groups by territory and level,
+    drilled into on click); ``cluster_threshold`` is where a full map starts clustered.
     """
     with reading(store) as graph_store:
         city = city and resolve_name(graph_store, "territory", city, "--city")
@@ -82,7 +86,9 @@ def map(city: str | None = None, country: str | None = None,
                                                  "--competence")
         data = map_data(graph_store, city=city, country=country, instrument=instrument,
                         competence=competence, as_of=as_of, size_by=size_by, gaps=gaps,
-                        findings=findings, title=title)
+                        findings=findings, title=title,
+                        overview_threshold=overview_threshold,
+                        country_names=COUNTRY_NAMES)
     page = map_page(data, cluster_threshold=cluster_threshold)
     if output is not None:
         output = Path(output)

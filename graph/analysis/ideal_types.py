@@ -103,6 +103,7 @@ __all__ = [
     "Classification",
     "classify",
     "classify_graph",
+    "classify_network",
     "classify_territories",
     "type_measures",
 ]
@@ -504,12 +505,18 @@ def _territory_network(full: nx.MultiDiGraph, territory: str) -> nx.MultiDiGraph
     scoped = nx.MultiDiGraph(**full.graph)
     scoped.graph["territory"] = territory
     scoped.add_nodes_from((node, full.nodes[node]) for node in members)
-    for u, v, key, data in full.edges(keys=True, data=True):
+    # only the links touching a member can be kept: reading those, not every link of the
+    # country, is what lets the atlas classify each of a country's thousand territories
+    touching = sorted({(u, v, key) for node in members
+                       for u, v, key in (*full.out_edges(node, keys=True),
+                                         *full.in_edges(node, keys=True))},
+                      key=lambda edge: tuple(map(str, edge)))
+    for u, v, key in touching:
         if (u in members and v in members) or u in local or v in local:
             for end in (u, v):
                 if end not in scoped:
                     scoped.add_node(end, **full.nodes[end])
-            scoped.add_edge(u, v, key=key, **data)
+            scoped.add_edge(u, v, key=key, **full.edges[u, v, key])
     return scoped
 
 
@@ -549,6 +556,22 @@ def classify(store: GraphStore, territory: str | None = None, country: str | Non
     if territory is None and country is None:
         raise ValueError("name a territory or a country to classify")
     full = project(store, as_of=as_of, include_planned=include_planned)
+    return classify_network(full, allocations(store, as_of=as_of, country=country,
+                                              territory=territory),
+                            territory=territory, country=country,
+                            fields=competence_fields(store), thresholds=thresholds)
+
+
+def classify_network(full: nx.MultiDiGraph, held: list[Allocation], *,
+                     territory: str | None = None, country: str | None = None,
+                     fields: dict[str, tuple[str, ...]] | None = None,
+                     thresholds: dict[str, Any] | None = None) -> Classification:
+    """:func:`classify` on a projection already made: ``full`` is the whole network
+    (:func:`~govatlas.graph.analysis.projection.project` of the store) and ``held`` the
+    allocations of the territory or country, so a caller classifying many places (the atlas)
+    projects the store once."""
+    if territory is None and country is None:
+        raise ValueError("name a territory or a country to classify")
     if territory is not None:
         graph = _territory_network(full, territory)
         if country is not None:
@@ -556,12 +579,13 @@ def classify(store: GraphStore, territory: str | None = None, country: str | Non
                     if (d.get("country") or "").casefold() == country.casefold()]
             graph = nx.MultiDiGraph(graph.subgraph(keep))
     else:
-        graph = project(store, as_of=as_of, country=country, include_planned=include_planned)
-    held = allocations(store, as_of=as_of, country=country, territory=territory)
+        keep = [n for n, d in full.nodes(data=True)
+                if (d.get("country") or "").casefold() == country.casefold()]
+        graph = nx.MultiDiGraph(full.subgraph(keep))
     scope = territory or ""
     if country:
         scope = f"{scope} ({country})" if scope else country
-    return classify_graph(graph, held, connectivity=full, fields=competence_fields(store),
+    return classify_graph(graph, held, connectivity=full, fields=fields,
                           thresholds=thresholds, scope=scope)
 
 

@@ -19,7 +19,8 @@ from typing import Any
 import networkx as nx
 
 from govatlas.graph.analysis import projection
-from govatlas.graph.analysis.ideal_types import Classification, classify
+from govatlas.graph.analysis.decoupling import competence_fields
+from govatlas.graph.analysis.ideal_types import Classification, classify_network
 from govatlas.graph.store import GraphStore
 from govatlas.graph.validation.gaps import Finding
 from govatlas.graph.views import stats
@@ -35,8 +36,9 @@ from .network import (
     statement_sources,
 )
 
-__all__ = ["COUNTRY_NAMES", "Atlas", "Place", "atlas_data", "documents", "gap_types", "place_graph",
-           "placed_matrix", "places", "qualifier_kinds", "sub_matrix"]
+__all__ = ["COUNTRY_NAMES", "Atlas", "Place", "allocations_by_place", "atlas_data", "documents",
+           "gap_types", "gaps_by_place", "place_allocations", "place_graph", "placed_matrix",
+           "places", "qualifier_kinds", "sub_matrix"]
 
 #: Display names of the country codes the bundled data uses; any other code is shown as is.
 COUNTRY_NAMES = {
@@ -169,24 +171,42 @@ def places(store: GraphStore, graph: nx.MultiDiGraph,
     return territories, countries
 
 
-def place_graph(graph: nx.MultiDiGraph, held: list[projection.Allocation],
+def allocations_by_place(held: list[projection.Allocation],
+                         ) -> dict[tuple[str, str], list[projection.Allocation]]:
+    """(``"territory"``, label casefolded) and (``"country"``, code casefolded) -> the
+    allocations in that place, in ``held``'s order: read once, so that each of a country's
+    thousand pages does not scan every allocation of the country."""
+    found: dict[tuple[str, str], list[projection.Allocation]] = defaultdict(list)
+    for allocation in held:
+        for territory in {t.casefold() for t in allocation.territories}:
+            found[("territory", territory)].append(allocation)
+        found[("country", (allocation.country or "").casefold())].append(allocation)
+    return found
+
+
+def place_allocations(held: list[projection.Allocation] | dict, place: Place,
+                      ) -> list[projection.Allocation]:
+    """The allocations in ``place``: those placed in the territory, or of the country (what
+    ``allocations(store, territory=...)`` or ``country=...`` gives). ``held`` is every
+    allocation, or :func:`allocations_by_place` of them."""
+    index = held if isinstance(held, dict) else allocations_by_place(held)
+    return list(index.get((place.kind, place.key.casefold()), []))
+
+
+def place_graph(graph: nx.MultiDiGraph, held: list[projection.Allocation] | dict,
                 place: Place) -> nx.MultiDiGraph:
     """The network of ``place`` cut from the whole projection: what
     ``project(store, territory=...)`` (or ``country=...``) gives, without reading the store
-    again. Each actor keeps the competences it holds *in that place*."""
+    again. Each actor keeps the competences it holds *in that place*. ``held`` is every
+    allocation, or :func:`allocations_by_place` of them."""
     sub = graph.subgraph(place.actors).copy()
     for node in sub:
         sub.nodes[node]["competences"] = []
-    key = place.key.casefold()
-    for allocation in held:
+    for allocation in place_allocations(held, place):
         if allocation.holder not in sub:
             continue
-        if place.kind == "territory":
-            inside = key in {t.casefold() for t in allocation.territories}
-        else:
-            inside = (allocation.country or "").casefold() == key
         competences = sub.nodes[allocation.holder]["competences"]
-        if inside and allocation.competence not in competences:
+        if allocation.competence not in competences:
             competences.append(allocation.competence)
     for node in sub:
         sub.nodes[node]["competences"].sort()
@@ -217,15 +237,40 @@ class Atlas:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _classification(store: GraphStore, place: Place) -> Classification | str:
-    """The place's ideal type, or the reason it could not be computed: one place whose
+def _classification(graph: nx.MultiDiGraph, held: list[projection.Allocation],
+                    place: Place, fields: dict[str, tuple[str, ...]]) -> Classification | str:
+    """The place's ideal type (:func:`classify_network` on the atlas's one projection and
+    the place's allocations), or the reason it could not be computed: one place whose
     analysis fails must not stop the whole atlas, and the page says why it shows none."""
     try:
-        if place.kind == "territory":
-            return classify(store, territory=place.key)
-        return classify(store, country=place.key)
+        where = {"territory": place.key} if place.kind == "territory" else {"country": place.key}
+        return classify_network(graph, held, fields=fields, **where)
     except (ValueError, KeyError, ZeroDivisionError) as error:
         return f"{type(error).__name__}: {error}"
+
+
+def gaps_by_place(findings: list[Finding], places: list[Place]) -> dict[str, list[Finding]]:
+    """Place page -> the gaps found there: placed in the territory (or country), or
+    concerning one of its actors. Findings are indexed once by territory, country and actor,
+    so the cost grows with the findings plus the places, not with their product."""
+    by_territory: dict[str, list[int]] = defaultdict(list)
+    by_country: dict[str, list[int]] = defaultdict(list)
+    by_actor: dict[str, list[int]] = defaultdict(list)
+    for number, finding in enumerate(findings):
+        if finding.territory:
+            by_territory[finding.territory].append(number)
+        if finding.country:
+            by_country[finding.country].append(number)
+        if finding.actor:
+            by_actor[finding.actor].append(number)
+    found: dict[str, list[Finding]] = {}
+    for place in places:
+        numbers = set((by_territory if place.kind == "territory" else by_country)
+                      .get(place.key, []))
+        for actor in place.actors:
+            numbers.update(by_actor.get(actor, ()))
+        found[place.page] = [findings[number] for number in sorted(numbers)]
+    return found
 
 
 def atlas_data(store: GraphStore, *, findings: list[Finding] | None = None,
@@ -256,24 +301,29 @@ def atlas_data(store: GraphStore, *, findings: list[Finding] | None = None,
     territories, countries = places(store, graph, matrix)
     timeline = gap_timeline(store)  # once: the shapes run for each date that changes
     names = actor_names(store)
-    shared: dict[str, Any] = {"findings": findings, "sources": sources, "timeline": timeline,
-                              "names": names}
-    overview = map_data(store, graph=graph, title="Governance network — all actors", **shared)
+    shared: dict[str, Any] = {"sources": sources, "timeline": timeline, "names": names,
+                              "country_names": COUNTRY_NAMES}
+    overview = map_data(store, graph=graph, title="Governance network — all actors",
+                        findings=findings, **shared)
     maps: dict[str, MapData] = {}
     graphs: dict[str, nx.MultiDiGraph] = {}
     classifications: dict[str, Classification | str] = {}
-    gaps: dict[str, list[Finding]] = {}
+    gaps = gaps_by_place(findings, territories + countries)
+    # a gap placed nowhere and about no actor (an instrument's) may be on any place's map
+    unplaced = [f for f in findings if not f.territory and not f.actor]
+    by_place = allocations_by_place(held)
+    fields = competence_fields(store)
     for place in territories + countries:
-        gaps[place.page] = [f for f in findings if (
-            f.territory == place.key if place.kind == "territory" else f.country == place.key)
-            or (f.actor and f.actor in place.actors)]
-        sub = place_graph(graph, held, place)
+        sub = place_graph(graph, by_place, place)
         graphs[place.page] = sub
         if place.actors:
             scope = {"city": place.key} if place.kind == "territory" else {"country": place.key}
             maps[place.page] = map_data(store, graph=sub, **shared, **scope,
-                                        title=f"Governance network — {place.name}")
-        classifications[place.page] = _classification(store, place)
+                                        title=f"Governance network — {place.name}",
+                                        findings=gaps[place.page]
+                                        + (unplaced if place.kind == "territory" else []))
+        classifications[place.page] = _classification(
+            graph, place_allocations(by_place, place), place, fields)
     return Atlas(day=day or date.today(), totals=stats.totals(store), findings=findings,
                  sources=sources, documents=documents(store), kinds=qualifier_kinds(store),
                  matrix=matrix, territories=territories, countries=countries,

@@ -16,7 +16,7 @@ is not drawn on this one's map (:func:`in_scope`).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from govatlas.graph.analysis.projection import project
 from govatlas.graph.store import GraphStore
 from govatlas.graph.validation.gaps import Finding, find_gaps, with_evidence
+from govatlas.graph.views.overview import OVERVIEW_THRESHOLD, Overview, overview
 from govatlas.ontology import derivation_rules
 from govatlas.ontology.namespaces import DERIVED_GRAPH, XSD
 from govatlas.ontology.vocabulary import vocabulary
@@ -214,6 +215,9 @@ class MapData:
     scope: dict[str, str] = field(default_factory=dict)
     names: dict[str, list[str]] = field(default_factory=dict)
     timeline: Timeline | None = None
+    #: set when the map has more actors than its ``overview_threshold``: the page then opens
+    #: as groups drilled into (:mod:`govatlas.graph.views.overview`)
+    overview: Overview | None = None
 
 
 def _matches(value: str | None, wanted: str) -> bool:
@@ -259,7 +263,9 @@ def map_data(store: GraphStore, *, city: str | None = None, country: str | None 
              sources: dict[str, list[str]] | None = None,
              graph: nx.MultiDiGraph | None = None, slider: bool = True,
              timeline: Timeline | None = None,
-             names: dict[str, list[str]] | None = None) -> MapData:
+             names: dict[str, list[str]] | None = None,
+             overview_threshold: int = OVERVIEW_THRESHOLD,
+             country_names: dict[str, str] | None = None) -> MapData:
     """The network of a scope, ready to draw.
 
     Parameters
@@ -290,6 +296,11 @@ def map_data(store: GraphStore, *, city: str | None = None, country: str | None 
         caller has them already.
     slider : bool
         Give the map a time slider (:func:`gap_timeline`); ``timeline`` is one already computed.
+        An overview has no slider: the graph is too large to find the gaps for every date.
+    overview_threshold : int
+        Above this many actors the map is an overview of groups
+        (:func:`~govatlas.graph.views.overview.overview`); ``country_names`` names the
+        country groups of a map of several countries.
 
     Returns
     -------
@@ -305,6 +316,9 @@ def map_data(store: GraphStore, *, city: str | None = None, country: str | None 
     for _, _, key, data in graph.edges(keys=True, data=True):
         if str(key) in concerned:  # the map's details name the competence a link is about
             data["competence"] = concerned[str(key)]
+    large = graph.number_of_nodes() > overview_threshold
+    if large:
+        slider, timeline = False, None
     if slider and timeline is None:
         timeline = gap_timeline(store, as_of, gaps)
     found: list[Finding] = []
@@ -327,13 +341,26 @@ def map_data(store: GraphStore, *, city: str | None = None, country: str | None 
                         + (f" — {country}" if country and not city else ""))
     actors = sum(1 for _, d in graph.nodes(data=True) if _valid_on(d, as_of))
     links = sum(1 for _, _, d in graph.edges(data=True) if _valid_on(d, as_of))
-    subtitle = (f"{actors} {'actor' if actors == 1 else 'actors'}, "
-                f"{links} {'link' if links == 1 else 'links'}"
+    subtitle = (f"{actors:,} {'actor' if actors == 1 else 'actors'}, "
+                f"{links:,} {'link' if links == 1 else 'links'}"
                 + (f" ({'; '.join(f'{k} {v}' for k, v in scope.items())})" if scope else "")
                 + ". National level at the top, local at the bottom.")
+    grouped = None
+    if large:
+        touched: Counter[Hashable] = Counter()
+        for finding in found:
+            for actor in {finding.actor, finding.value}:
+                if actor and actor in graph:
+                    touched[actor] += 1
+        root = (country_names or {}).get(country or "", country) if country else \
+            (city or "All actors")
+        grouped = overview(graph, root_label=root, country_names=country_names,
+                           gap_actors=touched, type_labels={
+                               code: concept.label for code, concept in
+                               vocabulary().lists["actor type"].by_code.items()})
     return MapData(graph=graph, findings=found,
                    sources=sources if sources is not None else statement_sources(store),
                    measure=sizes(graph, size_by), size_by=size_by, title=heading,
                    subtitle=subtitle, as_of=as_of, scope=scope,
                    names=names if names is not None else actor_names(store),
-                   timeline=timeline)
+                   timeline=timeline, overview=grouped)
