@@ -618,10 +618,42 @@ class DatasetConverter:
         # the competence the link is about: a delegation of it, its implementation for its
         # owner, funding or a contract for it
         self.set_code(node, "concernsCompetence", row, "competence", "competence")
+        self.link_allocation(row, node)
         self.text(node, ga("note"), row.get("note"))
         self.period(row, node)
         self.placement(row, node)
         self.provenance(row, node)
+
+    def link_allocation(self, row: Row, node: ox.NamedNode) -> None:
+        """The allocation a link concerns (``allocation``: the ``id`` of a row of this dataset's
+        competences.csv), when the competence alone does not say which of a holder's
+        allocations is delegated or implemented; the link's competence is the allocation's
+        when the row names none. The allocation must be held by one of the link's ends."""
+        allocation_id = row.get("allocation")
+        if not allocation_id:
+            return
+        entry = self.statement_ids.get(allocation_id)
+        allocations = [key for key, (iri, _) in self.statement_ids.items()
+                       if iri.startswith(STATEMENT + "allocation/")]
+        if entry is None or not entry[0].startswith(STATEMENT + "allocation/"):
+            self.problem(row, "allocation", f"no allocation has the id '{allocation_id}'",
+                         "use an id from the id column of competences.csv of this dataset"
+                         + self._nearest(allocation_id, allocations))
+            return
+        iri, held = entry
+        if held.get("holder") not in (row.get("from_actor"), row.get("to_actor")):
+            self.problem(row, "allocation", f"'{allocation_id}' is held by "
+                         f"'{held.get('holder')}', neither end of the link",
+                         "name an allocation of from_actor or to_actor")
+            return
+        if row.get("competence") and row.get("competence") != held.get("competence"):
+            self.problem(row, "competence", f"is '{row.get('competence')}' but the allocation "
+                         f"'{allocation_id}' is of '{held.get('competence')}'",
+                         "leave competence empty (the allocation's is taken) or correct one")
+            return
+        self.add(node, ga("concernsAllocation"), N(iri))
+        if not row.get("competence"):
+            self.set_code(node, "concernsCompetence", held, "competence", "competence")
 
     def quantity(self, row: Row) -> None:
         self.required(row, "subject", "kind", "value", "about")

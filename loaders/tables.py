@@ -65,7 +65,7 @@ TEMPLATES: dict[str, Template] = {
             "links",
             ("from_actor", "to_actor", "type", "instrument", "valid_from", "valid_until",
              *PROVENANCE),
-            ("id", "status", "note", "competence", "stated_in"),
+            ("id", "status", "note", "competence", "stated_in", "allocation"),
             mandatory_file=True,
         ),
         Template(

@@ -74,6 +74,47 @@ def test_a_links_competence_is_checked_against_the_codes(empty_store, dataset):
         (2, "competence", "use 'housing' (govatlas codes 'competence' lists them all)")]
 
 
+#: A city holding housing twice (its own policy, and a delegated implementation the link names):
+#: neither allocation's words say "delegated", so only the link's ``allocation`` can tell them.
+TWO_HOUSING = """\
+holder,competence,level,qualifier,valid_from,valid_until,source,locator,id
+xx-city,housing,local,own social housing,,,doc.txt,4,
+xx-city,housing,local,allocation of state-funded places,,,doc.txt,5,xx-city-housing-places
+"""
+
+
+def test_a_link_naming_its_allocation_puts_the_owner_on_that_allocation_alone(empty_store,
+                                                                               dataset):
+    links = ("from_actor,to_actor,type,instrument,valid_from,valid_until,source,locator,"
+             "allocation\nxx-state,xx-city,delegates-to,,,,doc.txt,6,xx-city-housing-places\n")
+    load_dataset(empty_store, dataset(competences=TWO_HOUSING, links=links))
+    matrix = competence_matrix(empty_store, ["Exampleville"])
+    owners = {a.qualifier: a.owners for a in matrix.cell("Exampleville", "local").items()}
+    assert owners == {"own social housing": (),
+                      "allocation of state-funded places": ("State of Example",)}
+    found = rows(govatlas.query("competence-owners", store=empty_store))
+    assert [(r["competenceLabel"], r["ownerLabel"], r["exerciserStatement"]) for r in found] == [
+        ("Housing", "State of Example", "allocation of state-funded places")]
+
+
+def test_a_links_allocation_must_exist_and_be_held_by_one_of_its_ends(empty_store, dataset):
+    links = ("from_actor,to_actor,type,instrument,valid_from,valid_until,source,locator,"
+             "competence,allocation\n"
+             "xx-state,xx-city,delegates-to,,,,doc.txt,6,,xx-city-housing-place\n"
+             "xx-state,xx-ngo,delegates-to,,,,doc.txt,7,,xx-city-housing-places\n"
+             "xx-state,xx-city,delegates-to,,,,doc.txt,8,education,xx-city-housing-places\n")
+    with pytest.raises(DataError) as caught:
+        load_dataset(empty_store, dataset(competences=TWO_HOUSING, links=links))
+    found = [(p.line, p.column, p.message) for p in caught.value.problems]
+    assert found == [
+        (2, "allocation", "no allocation has the id 'xx-city-housing-place'"),
+        (3, "allocation", "'xx-city-housing-places' is held by 'xx-city', neither end of the "
+                          "link"),
+        (4, "competence", "is 'education' but the allocation 'xx-city-housing-places' is of "
+                          "'housing'")]
+    assert "did you mean 'xx-city-housing-places'" in caught.value.problems[0].fix
+
+
 def test_a_links_competence_reaches_the_property_graph(bundled_store):
     from govatlas.graph.export.property_graph import property_graph
 

@@ -73,6 +73,7 @@ RELATIONSHIP_PROPERTIES: dict[str, tuple[tuple[str, str], ...]] = {
         ("instrument_label", "string"), ("status", "string"), ("valid_from", "string"),
         ("valid_until", "string"), ("note", "string"), ("source", "string"),
         ("locator", "string"), ("sources", "string[]"), ("competence", "string"),
+        ("allocation", "string"),
     ),
     "STRUCTURE": (),
 }
@@ -179,7 +180,7 @@ ALLOCATION_PREDICATES = (GA + "holder", GA + "competence", GA + "level", GA + "t
                          GA + "validFrom", GA + "validUntil")
 LINK_PREDICATES = (GA + "fromActor", GA + "toActor", GA + "linkType", GA + "instrument",
                    GA + "status", GA + "validFrom", GA + "validUntil", GA + "note",
-                   GA + "concernsCompetence")
+                   GA + "concernsCompetence", GA + "concernsAllocation")
 
 def facts(store: GraphStore, class_iri: str, predicates: Iterable[str]) -> Facts:
     """For every instance of ``class_iri``: predicate -> its distinct values (IRIs or text).
@@ -428,5 +429,6 @@ def property_graph(store: GraphStore) -> PropertyGraph:
                 "note": _text(values, GA + "note"),
                 **_provenance(provenance.get(iri, [])),
                 "competence": code(_one(values, GA + "concernsCompetence")),
+                "allocation": _one(values, GA + "concernsAllocation"),
             })))
     return PropertyGraph(nodes, relationships, skipped)

@@ -155,14 +155,18 @@ def with_competence_links(store: GraphStore, found: list[Allocation]) -> list[Al
     """``found`` with each allocation's owners and exercisers, from the links that name its
     competence (planned or recommended links left out).
 
-    An allocation is given an owner when its holder exercises the competence for another body
-    and the allocation is the delegated one: its words say "delegated", or it is the holder's
-    only allocation of that competence (Turin's "Education (schools) - competence of the
-    Piedmont Region, delegated", not its "Education (0-5 years)").
+    A link that names the allocation it delegates or implements (links.csv, ``allocation``)
+    puts the owner or the exerciser on that allocation alone. Otherwise an allocation is given
+    an owner when its holder exercises the competence for another body and the allocation is
+    the delegated one: its words say "delegated", or it is the holder's only allocation of that
+    competence (Turin's "Education (schools) - competence of the Piedmont Region, delegated",
+    not its "Education (0-5 years)").
     """
     vocab = vocabulary()
     owners: dict[tuple[str, str], set[str]] = {}
     exercisers: dict[tuple[str, str], set[str]] = {}
+    # allocation -> the (owner, exerciser) ends, each (IRI, label), of the links naming it
+    named: dict[str, list[tuple[tuple[str, str], tuple[str, str]]]] = {}
     for row in store.select(load_query(__package__, "competence-links")):
         roles = OWNER_AND_EXERCISER.get(row["type"].value)
         if roles is None or (row["status"] is not None and row["status"].value != "reported"):
@@ -172,6 +176,9 @@ def with_competence_links(store: GraphStore, found: list[Allocation]) -> list[Al
         concept = vocab.by_iri.get(row["competence"].value)
         code = concept.code if concept else row["competence"].value
         owner, exerciser = ends[roles[0]], ends[roles[1]]
+        if row["allocation"] is not None:
+            named.setdefault(row["allocation"].value, []).append((owner, exerciser))
+            continue
         owners.setdefault((exerciser[0], code), set()).add(owner[1])
         exercisers.setdefault((owner[0], code), set()).add(exerciser[1])
     held: dict[tuple[str, str], set[str]] = {}
@@ -182,10 +189,15 @@ def with_competence_links(store: GraphStore, found: list[Allocation]) -> list[Al
         key = (allocation.holder, allocation.competence)
         delegated = ("delegated" in qualifier_kinds(f"{allocation.qualifier} {allocation.note}")
                      or len(held[key]) == 1)
-        linked.append(replace(
-            allocation,
-            owners=tuple(sorted(owners.get(key, ()))) if delegated else (),
-            exercisers=tuple(sorted(exercisers.get(key, ())))))
+        owned_by = set(owners.get(key, ())) if delegated else set()
+        exercised_by = set(exercisers.get(key, ()))
+        for owner, exerciser in named.get(allocation.iri, ()):
+            if exerciser[0] == allocation.holder:  # the holder exercises it for the owner
+                owned_by.add(owner[1])
+            else:  # the holder owns it and the other end exercises it
+                exercised_by.add(exerciser[1])
+        linked.append(replace(allocation, owners=tuple(sorted(owned_by)),
+                              exercisers=tuple(sorted(exercised_by))))
     return linked
 
 
