@@ -78,6 +78,17 @@ def test_the_successor_page_lists_inherited_links(bundled_store):
     assert {item.kind for item in about} >= {"definition", "change", "inherited link"}
 
 
+def test_change_events_read_the_way_round_the_sources_say(bundled_store):
+    """Seed 003 lines 9 and 11: the CTAIR is brought together under the Integration
+    territories, and the Integration territories succeed it."""
+    about = statements_about(bundled_store,
+                             resolve(bundled_store, "fr-integration-territories")[0])
+    changes = {item.statement.split(" on ")[0] for item in about if item.kind == "change"}
+    ctair = "Territorial Contracts for Refugees' Reception and Integration"
+    assert f"{ctair} merges into Integration territories" in changes
+    assert f"Integration territories succeeds {ctair}" in changes
+
+
 def test_sources_prints_the_notes_of_the_relations(bundled_store):
     about = statements_about(bundled_store, resolve(bundled_store, "de-iq-coordination-offices")[0])
     attached = [item for item in about if " attached to " in item.statement]

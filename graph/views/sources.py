@@ -44,6 +44,11 @@ class NotFound(GovatlasError, LookupError):
         super().__init__(f"No actor or instrument is called '{key}'.{hint}")
 
 
+#: Change types read "ORIGINAL <type> RESULTING" ("the CTAIR merges into the Integration
+#: territories"); the others read "RESULTING <type> ORIGINAL" ("the CTAI succeeds the CTAIR").
+ORIGINAL_FIRST = ("/merges-into",)
+
+
 def resolve(store: GraphStore, key: str) -> list[str]:
     """IRIs of the actors or instruments whose id, label or other name is ``key``."""
     if ID_PATTERN.match(key):
@@ -103,7 +108,11 @@ def statements_about(store: GraphStore, iri: str) -> list[Attested]:
             sentence = f"named '{text('name')}'"
         elif kind == "change":
             when = f" on {text('eventDate')}" if text("eventDate") else ""
-            if row["original"] is not None:
+            if row["original"] is not None and row["changeType"].value.endswith(
+                    ORIGINAL_FIRST):
+                sentence = (f"{name(row['original'])} {name(row['changeType'])} "
+                            f"{name(row['resulting'])}{when}")
+            elif row["original"] is not None:
                 sentence = (f"{name(row['resulting'])} {name(row['changeType'])} "
                             f"{name(row['original'])}{when}")
             else:
