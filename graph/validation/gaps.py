@@ -26,7 +26,7 @@ from rdflib.namespace import SH
 from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import GA, ONTOLOGY_GRAPH
 from govatlas.ontology.sparql import load_query, with_values
-from govatlas.ontology.vocabulary import code_of
+from govatlas.ontology.vocabulary import code_of, vocabulary
 
 from .coverage import fold_absent_data
 from .shapes import SparqlShape, shape_gap, shape_name, shapes_graph, sparql_shapes
@@ -248,21 +248,39 @@ def describe(store: GraphStore, findings: list[Finding]) -> list[Finding]:
 
 
 def _facts(store: GraphStore, foci: set[str]) -> dict[str, dict[str, str]]:
-    """The first row of ``queries/describe.rq`` for each focus, a batch of foci per query."""
+    """One row of ``queries/describe.rq`` for each focus, a batch of foci per query.
+
+    Where a focus has several rows the pick is fixed, not the engine's order: the focus's own
+    level before its actor's, the widest level first (a city that is also a province is
+    described at the regional level), then the first record, source and label, so a finding's
+    case and record are the same every run.
+    """
     nodes = []
     for focus in sorted(foci):
         try:
             nodes.append(ox.NamedNode(focus))
         except ValueError:
             continue
+    ranks = {code: concept.rank for code, concept in vocabulary().lists["level"].by_code.items()
+             if concept.rank is not None}
+
+    def order(fact: dict[str, str]) -> tuple:
+        level = fact.get("level", "")
+        return (fact.get("levelOfActor", "") == "true", ranks.get(level, 99) if level else 100,
+                fact.get("record", "") == "",
+                fact.get("record", ""), fact.get("source", ""), fact.get("locator", ""),
+                fact.get("label", ""), fact.get("actor", ""), fact.get("territory", ""),
+                fact.get("country", ""))
+
     facts: dict[str, dict[str, str]] = {}
     for start in range(0, len(nodes), DESCRIBE_BATCH):
         query = with_values(load_query(__package__, "describe"), "focus",
                             nodes[start:start + DESCRIBE_BATCH])
         for row in store.select(query):
-            focus = row["focus"].value
-            if focus not in facts:
-                facts[focus] = {key: _term_text(term) for key, term in row.items()}
+            fact = {key: _term_text(term) for key, term in row.items()}
+            known = facts.get(fact["focus"])
+            if known is None or order(fact) < order(known):
+                facts[fact["focus"]] = fact
     return facts
 
 
