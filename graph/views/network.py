@@ -312,9 +312,11 @@ def map_data(store: GraphStore, *, city: str | None = None, country: str | None 
         graph = project(store, as_of=None if slider else as_of, country=country,
                         territory=city)
     graph = narrow(graph, instrument, competence)
-    concerned = link_competences(store)
+    # the map's details name the competence a link is about; a graph given without a store
+    # (a generated country drawn straight from its rows) names none
+    concerned = link_competences(store) if store is not None else {}
     for _, _, key, data in graph.edges(keys=True, data=True):
-        if str(key) in concerned:  # the map's details name the competence a link is about
+        if str(key) in concerned:
             data["competence"] = concerned[str(key)]
     large = graph.number_of_nodes() > overview_threshold
     if large:
