@@ -10,12 +10,12 @@ linear (the "before" column, from the issue that set the targets, same machine).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.country_read import timed as timed_command
 
 #: command -> (target seconds, target peak GB or None, figure before: seconds, GB)
 TARGETS: dict[str, tuple[float, float | None, str]] = {
@@ -41,22 +41,10 @@ class Run:
 
 
 def timed(name: str, command: list[str], limit: float) -> Run:
-    """Run ``command``, stopped at ``limit`` seconds; its time and its own peak memory (the
-    child is reaped with ``wait4`` alone, which gives its resource usage)."""
-    started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    killed = False
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if not killed and time.monotonic() - started > limit:
-            os.kill(process.pid, 9)
-            killed = True
-        time.sleep(0.05)
-    process.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
-    return Run(name, time.monotonic() - started, usage.ru_maxrss / 2**20,
-               -9 if killed else process.returncode)
+    """Run ``command``, stopped at ``limit`` seconds, as :func:`bench.country_read.timed` does
+    (its own process group, reaped with ``wait4`` for its own peak memory)."""
+    run = timed_command(command, limit)
+    return Run(name, run.seconds, run.peak_gb, run.code)
 
 
 def country_table(work: Path, municipalities: int | None = None, limit: float = 900) -> str:
