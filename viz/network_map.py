@@ -150,6 +150,17 @@ def _label(list_name: str, code: str | None) -> str:
     return concept.label if concept else code
 
 
+def type_legend(types: Counter | dict[str, int]) -> list[dict[str, Any]]:
+    """The legend's actor types: code, label, shape, colour and count, in the order of
+    :data:`TYPE_STYLES` (then by code), shared by the map and the overview."""
+    return [{"code": code, "label": _label("actor type", code),
+             "shape": TYPE_STYLES.get(code, DEFAULT_STYLE)[0],
+             "color": TYPE_STYLES.get(code, DEFAULT_STYLE)[1], "count": n}
+            for code, n in sorted(types.items(), key=lambda item: (
+                list(TYPE_STYLES).index(item[0]) if item[0] in TYPE_STYLES else 99,
+                item[0]))]
+
+
 def _short(label: str, limit: int = LABEL_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
@@ -495,12 +506,7 @@ def map_payload(view: MapData, *,
         "columns": [column.__dict__ for column in columns] if len(columns) > 1 else [],
         "levels": [{"code": b.code, "label": b.label, "count": levels.get(b.code, 0)}
                    for b in bands],
-        "types": [{"code": code, "label": _label("actor type", code),
-                   "shape": TYPE_STYLES.get(code, DEFAULT_STYLE)[0],
-                   "color": TYPE_STYLES.get(code, DEFAULT_STYLE)[1], "count": n}
-                  for code, n in sorted(types.items(), key=lambda item: (
-                      list(TYPE_STYLES).index(item[0]) if item[0] in TYPE_STYLES else 99,
-                      item[0]))],
+        "types": type_legend(types),
         "linkTypes": [{"code": code, "label": _label("link type", code),
                        "family": families.get(code, ""),
                        "color": FAMILY_COLOURS.get(families.get(code, ""), OTHER_COLOUR),

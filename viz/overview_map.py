@@ -32,17 +32,16 @@ from govatlas.ontology.vocabulary import vocabulary
 
 from .network_map import (
     BAND_GAP,
-    DEFAULT_STYLE,
     FAMILY_COLOURS,
     GAP_COLOUR,
     NO_LEVEL_RANK,
     OTHER_COLOUR,
     ROW_STEP,
-    TYPE_STYLES,
     X_STEP,
     Band,
     _label,
     script_json,
+    type_legend,
     vis_assets,
 )
 from .templating import Markup, asset, render
@@ -265,12 +264,7 @@ def overview_payload(view: MapData) -> tuple[dict[str, Any], dict[str, dict[str,
         # every actor: [name, other names, its group, its id on the page]
         "actors": [[data.get("label") or str(node), " ".join(view.names.get(str(node), [])),
                     overview.home[node], number[node]] for node, data in graph.nodes(data=True)],
-        "types": [{"code": code, "label": _label("actor type", code),
-                   "shape": TYPE_STYLES.get(code, DEFAULT_STYLE)[0],
-                   "color": TYPE_STYLES.get(code, DEFAULT_STYLE)[1], "count": n}
-                  for code, n in sorted(types.items(), key=lambda item: (
-                      list(TYPE_STYLES).index(item[0]) if item[0] in TYPE_STYLES else 99,
-                      item[0]))],
+        "types": type_legend(types),
         "families": [{"code": code, "color": colour} for code, colour in FAMILY_COLOURS.items()],
         "levels": {code: c.label for code, c in vocab.lists["level"].by_code.items()},
         "competences": {code: c.label for code, c in vocab.lists["competence"].by_code.items()},
