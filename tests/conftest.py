@@ -51,6 +51,15 @@ class SourceDocuments:
         return self.lines(name)[number - 1]
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that reads the source documents ``documents``, so that CI can run the
+    whole suite as a bare clone (documents hidden) and then only these with the documents."""
+    for item in items:
+        if "documents" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.documents)
+
+
 @pytest.fixture(scope="session")
 def documents() -> SourceDocuments:
     """The source documents, or the test is skipped when their folder is absent."""

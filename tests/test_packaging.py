@@ -167,6 +167,8 @@ def test_the_installed_wheel_answers_as_the_source_tree(installed, tmp_path):
     env = {key: value for key, value in os.environ.items()
            if key not in ("PYTHONPATH", "PYTHONHOME", "GOVATLAS_STORE")}
     env["GOVATLAS_STORE"] = str(tmp_path / "store")
+    # tables are as wide as the terminal: one width for both, whatever runs the tests
+    env["COLUMNS"] = "100"
     where = run(installed["python"], "-c", "import govatlas.graph, govatlas.viz; print("
                 "govatlas.graph.__file__); print(govatlas.viz.__file__)", cwd=tmp_path, env=env)
     assert all(Path(line).is_relative_to(installed["purelib"]) for line in where.split())
@@ -174,7 +176,8 @@ def test_the_installed_wheel_answers_as_the_source_tree(installed, tmp_path):
     def same(*arguments: str) -> str:
         """The installed command's output, checked against the source tree's."""
         output = run(installed["govatlas"], *arguments, cwd=tmp_path, env=env)
-        expected = CliRunner().invoke(main, ["--store", str(tmp_path / "here"), *arguments])
+        expected = CliRunner().invoke(main, ["--store", str(tmp_path / "here"), *arguments],
+                                      env={"COLUMNS": env["COLUMNS"]})
         assert expected.exit_code == 0, expected.output
         assert output == expected.output, arguments
         return output
