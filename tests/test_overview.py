@@ -12,7 +12,6 @@ tested here is the map, not the loader (tests/test_scale.py covers that).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,8 @@ from govatlas.graph.views.network import map_data
 from govatlas.graph.views.overview import OVERVIEW_THRESHOLD, VIEW_LIMIT, overview
 from govatlas.ontology.namespaces import ACTOR
 from govatlas.viz.network_map import map_page
-from tests.test_viz import Visit, record_timing, shoot
+from tests.conftest import overlapping
+from tests.test_viz import record_timing, shoot
 
 #: The France preset's municipalities, rounded as the issue states the target.
 COUNTRY_MUNICIPALITIES = 35_000
@@ -105,19 +105,6 @@ def country_page(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def visit(browser: Any) -> Iterator[Any]:
-    opened: list[Visit] = []
-
-    def make(width: int = 1500, height: int = 900) -> Visit:
-        opened.append(Visit(browser, width, height))
-        return opened[-1]
-
-    yield make
-    for item in opened:
-        item.close()
-
-
 def click_node(page: Any, node_id: str) -> None:
     """Click where a node is drawn, as a reader would."""
     point = page.evaluate("""id => { const n = govatlasMap.network;
@@ -129,14 +116,7 @@ def click_node(page: Any, node_id: str) -> None:
 
 def overlapping_labels(page: Any) -> list[tuple[str, str]]:
     """Pairs of nodes whose labels overlap (canvas coordinates, so at any zoom)."""
-    boxes = page.evaluate("govatlasMap.labelBoxes()")
-    found = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            if (a["left"] < b["left"] + b["width"] and b["left"] < a["left"] + a["width"]
-                    and a["top"] < b["top"] + b["height"] and b["top"] < a["top"] + a["height"]):
-                found.append((a["id"], b["id"]))
-    return found
+    return overlapping(page.evaluate("govatlasMap.labelBoxes()"))
 
 
 def test_country_overview_draws_fast_and_drills_to_a_municipality(visit, country_page):

@@ -31,7 +31,6 @@ from govatlas.ontology.namespaces import ACTOR
 from govatlas.ontology.vocabulary import vocabulary
 
 from .network_map import (
-    BAND_GAP,
     FAMILY_COLOURS,
     GAP_COLOUR,
     NO_LEVEL_RANK,
@@ -87,6 +86,9 @@ def _lead_type(graph: nx.MultiDiGraph, overview: Overview, gid: str) -> str:
 
 #: The overview's views are about as wide as this times their height (a screen's shape).
 VIEW_ASPECT = 1.6
+
+#: Room between two level bands of a view, in canvas pixels.
+BAND_GAP = 80
 
 
 def view_layout(nodes: list[tuple[str, int, bool]], edges: list[tuple[str, str]],
