@@ -442,7 +442,7 @@ def test_time_slider_moves_the_ctair_contracts(visit, france_map):
     shoot(page, "map-france-2019")
     page.evaluate("govatlasMap.setDay(null)")
     assert page.evaluate(f"({CTAIR_CONTRACTS}).length") == 11
-    shoot(page, "map-france", readme="map-france.png")
+    shoot(page, "map-france-every-period")
     browser_visit.offline_and_clean()
 
 
@@ -462,6 +462,7 @@ def test_france_map_opens_with_legible_labels(visit, france_map):
     wait_drawn(page)
     boxes = assert_labels_legible(page, 0.4)
     record_timing("France map: labels legible at the first view", len(boxes))
+    shoot(page, "map-france", readme="map-france.png")
     # the most central actors are labelled first, and zooming in labels more of them
     page.evaluate("govatlasMap.network.moveTo({scale: govatlasMap.network.getScale() * 2.5,"
                   " animation: false})")
@@ -522,6 +523,51 @@ def test_export_png_svg_and_json(visit, vienna_map):
     assert svg.startswith("<svg") and svg.count("<circle") == visible(page)
     graph = json.loads(page.evaluate("govatlasMap.exportJson()"))
     assert len(graph["nodes"]) == visible(page)
+    browser_visit.offline_and_clean()
+
+
+def test_a_city_map_has_one_column_and_counts_in_words():
+    """Paris's national government is placed in Lyon too: a city's map has no columns, so
+    none is headed by another city; one actor is "1 actor"."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    graph.add_node(ACTOR + "xx-a", label="A", type="ministry", level="national", rank=2,
+                   country="FR", territories=["Lyon", "Paris"])
+    graph.add_node(ACTOR + "xx-b", label="B", type="municipality", level="local", rank=5,
+                   country="FR", territories=["Paris"])
+    graph.add_edge(ACTOR + "xx-a", ACTOR + "xx-b", key="l1", type="funds")
+    data = map_data(None, graph=graph, gaps=False, sources={}, names={}, slider=False,
+                    city="Paris")
+    assert map_payload(data)["columns"] == []
+    assert data.subtitle.startswith("2 actors, 1 link ")
+    one = map_data(None, graph=graph.subgraph([ACTOR + "xx-a"]).copy(), gaps=False,
+                   sources={}, names={}, slider=False)
+    assert one.subtitle.startswith("1 actor, 0 links")
+
+
+def test_details_leave_the_map_visible_and_filter_lists_end_in_view(visit, france_map):
+    browser_visit = visit(1500, 900)
+    page = browser_visit.open(france_map)
+    wait_drawn(page)
+    page.evaluate(f"govatlasMap.focusNode('{ACTOR}fr-diair')")
+    details = page.locator("#details").bounding_box()
+    stage = page.locator("#stage").bounding_box()
+    assert details and stage
+    assert details["width"] * details["height"] < 0.25 * stage["width"] * stage["height"]
+    hover(page, ACTOR + "fr-diair")  # a hover tooltip does not draw over the details
+    assert int(page.evaluate("getComputedStyle(document.querySelector('div.vis-tooltip'))"
+                             ".zIndex")) < int(page.evaluate(
+                                 "getComputedStyle(document.getElementById('details')).zIndex"))
+    # every filter list can show its last entry: scrolled to its end, the entry is inside
+    for name in ("level", "type", "link"):
+        inside = page.evaluate(f"""() => {{
+            const box = document.querySelector('#filter-{name} .boxes');
+            box.scrollTop = box.scrollHeight;
+            const last = box.lastElementChild.getBoundingClientRect();
+            const frame = box.getBoundingClientRect();
+            return last.bottom <= frame.bottom + 1 && last.top >= frame.top - 1; }}""")
+        assert inside, name
     browser_visit.offline_and_clean()
 
 
