@@ -467,35 +467,42 @@ def step_counts(graph: nx.MultiDiGraph, tree: Overview, steps: list[str],
     open), as on the map (:func:`govatlas.graph.views.network.map_data`).
     """
     last = len(steps) - 1
-    span: dict[tuple[Hashable, Hashable, Hashable], tuple[int, int]] = {}
+    # each link once: its kind, the steps it holds on, and whether that is every step
+    info: dict[tuple[Hashable, Hashable, Hashable], tuple[tuple[str, str], int, int, bool]] = {}
     for source, target, key, data in graph.edges(keys=True, data=True):
         start, end = data.get("valid_from"), data.get("valid_until")
         first = bisect_left(steps, start[:10]) if start else 0
         final = bisect_right(steps, end[:10]) - 1 if end else last
-        span[(source, target, key)] = (first, final)
+        info[(source, target, key)] = ((data.get("type") or "", data.get("instrument") or ""),
+                                       first, final, first <= 0 and final >= last)
     found: dict[tuple[str, str, str], dict[tuple[str, str], KindCount]] = {}
     for gid, view in tree.views.items():
         for link in view.links:
-            kinds: dict[tuple[str, str], list[int]] = {}
-            totals: Counter[tuple[str, str]] = Counter()
+            # kind -> [links, links holding on every step, difference array of the others]
+            kinds: dict[tuple[str, str], list] = {}
             for member in link.members:
-                data = graph.edges[member]
-                kind = (data.get("type") or "", data.get("instrument") or "")
-                delta = kinds.get(kind)
-                if delta is None:
-                    delta = kinds[kind] = [0] * (len(steps) + 1)
-                first, final = span[member]
+                kind, first, final, always = info[member]
+                entry = kinds.get(kind)
+                if entry is None:
+                    entry = kinds[kind] = [0, 0, None]
+                entry[0] += 1
+                if always:
+                    entry[1] += 1
+                    continue
+                if entry[2] is None:
+                    entry[2] = [0] * (len(steps) + 1)
                 if first <= final:
-                    delta[first] += 1
-                    delta[final + 1] -= 1
-                totals[kind] += 1
+                    entry[2][first] += 1
+                    entry[2][final + 1] -= 1
             counted: dict[tuple[str, str], KindCount] = {}
-            for kind, delta in kinds.items():
-                running, series = 0, []
+            for kind, (total, steady, delta) in kinds.items():
+                if delta is None:
+                    counted[kind] = (total, None)
+                    continue
+                running, series = steady, []
                 for change in delta[:-1]:
                     running += change
                     series.append(running)
-                total = totals[kind]
                 counted[kind] = (total, None if all(n == total for n in series) else series)
             found[(gid, link.source, link.target)] = counted
     return found
