@@ -429,7 +429,8 @@
     openAll();
     // no wider than the gap between two columns, so neighbouring clusters do not overlap
     var pitch = Infinity;
-    for (var c = 1; c < data.columns.length; c++) {
+    for (var c = 1; c < data.columns.length; c++) {  // columns side by side on a shelf
+      if (data.columns[c].shelf !== data.columns[c - 1].shelf) continue;
       pitch = Math.min(pitch, data.columns[c].left - data.columns[c - 1].left);
     }
     var fontSize = Math.max(16, Math.round(Math.min(13 / fitScale(), pitch / 9)));
