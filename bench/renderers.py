@@ -36,7 +36,8 @@ ASSETS = Path(__file__).resolve().parents[1] / "viz" / "assets"
 
 def country_graph(municipalities: int) -> nx.MultiDiGraph:
     """The actor network of a generated country, with the node and edge attributes of a
-    projection (label, type, level, rank, country, territories, parents; type, family)."""
+    projection (label, type, level, rank, country, territories, parents; type, family,
+    instrument, and the links' periods)."""
     country = generate_country(municipalities)
     ranks = {code: c.rank for code, c in vocabulary().lists["level"].by_code.items()}
     families = link_families()
@@ -46,9 +47,11 @@ def country_graph(municipalities: int) -> nx.MultiDiGraph:
                        rank=ranks[level], country=code,
                        territories=[territory] if territory else [],
                        parents=[ACTOR + parent] if parent else [], competences=[])
-    for number, (source, target, kind, instrument, *_) in enumerate(country.links):
+    for number, (source, target, kind, instrument, start, end, *_) in enumerate(country.links):
         graph.add_edge(ACTOR + source, ACTOR + target, key=f"link-{number}", type=kind,
-                       family=families.get(kind), instrument=instrument or None)
+                       family=families.get(kind), instrument=instrument or None,
+                       instrument_label=instrument or None,
+                       valid_from=start or None, valid_until=end or None)
     return graph
 
 

@@ -148,3 +148,72 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
+
+
+class Visit:
+    """A page opened with every non-file request aborted, and what happened on it."""
+
+    def __init__(self, browser: Any, width: int = 1500, height: int = 900) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.remote: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("dialog", self._dialog)
+        self.page.on("console", lambda message: message.type == "error"
+                     and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.remote.append(url)
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: Path) -> Any:
+        self.page.goto(path.resolve().as_uri())
+        return self.page
+
+    def offline_and_clean(self) -> None:
+        """Nothing was fetched from a network, no script ran from data, nothing failed."""
+        attempted = self.remote + [url for url in self.requests
+                                   if not url.startswith(("file:", "data:", "blob:", "about:"))]
+        assert attempted == [], f"network requests attempted: {attempted}"
+        assert self.dialogs == [], f"a script from the data ran: {self.dialogs}"
+        assert self.errors == [], f"console errors: {self.errors}"
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any) -> Iterator[Any]:
+    opened: list[Visit] = []
+
+    def make(width: int = 1500, height: int = 900) -> Visit:
+        opened.append(Visit(browser, width, height))
+        return opened[-1]
+
+    yield make
+    for item in opened:
+        item.close()
+
+
+def overlapping(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of ids of ``boxes`` (``left``, ``top``, ``width``, ``height``) that overlap."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if (a["left"] < b["left"] + b["width"] and b["left"] < a["left"] + a["width"]
+                    and a["top"] < b["top"] + b["height"] and b["top"] < a["top"] + a["height"]):
+                found.append((a["id"], b["id"]))
+    return found

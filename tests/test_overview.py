@@ -12,7 +12,6 @@ tested here is the map, not the loader (tests/test_scale.py covers that).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +20,17 @@ import pytest
 
 from bench.renderers import country_graph
 from govatlas.graph.views.network import map_data
-from govatlas.graph.views.overview import OVERVIEW_THRESHOLD, VIEW_LIMIT, overview
+from govatlas.graph.views.overview import (
+    OVERVIEW_THRESHOLD,
+    VIEW_LIMIT,
+    overview,
+    step_counts,
+    steps_of,
+)
 from govatlas.ontology.namespaces import ACTOR
 from govatlas.viz.network_map import map_page
-from tests.test_viz import Visit, record_timing, shoot
+from tests.conftest import overlapping
+from tests.test_viz import record_timing, shoot
 
 #: The France preset's municipalities, rounded as the issue states the target.
 COUNTRY_MUNICIPALITIES = 35_000
@@ -32,7 +38,7 @@ COUNTRY_MUNICIPALITIES = 35_000
 
 def overview_map(graph: nx.MultiDiGraph, output: Path) -> Path:
     """The map page of ``graph`` as ``govatlas map --country XX`` writes it (no gaps)."""
-    data = map_data(None, graph=graph, gaps=False, sources={}, names={}, slider=False,
+    data = map_data(None, graph=graph, gaps=False, sources={}, names={}, slider=True,
                     country="XX", title="Governance network — XX")
     assert data.overview is not None
     output.write_text(map_page(data), encoding="utf-8")
@@ -84,6 +90,31 @@ def test_view_links_add_up_to_every_link(small_country):
             assert not link.edges or len(link.edges) == link.weight
 
 
+def test_step_counts_are_the_links_valid_on_each_date(small_country):
+    """Each line's count on a date, worked out link by link, is what the one pass gives."""
+    tree = overview(small_country, root_label="XX")
+    steps = steps_of(small_country)
+    assert steps[0] == "2019-07-01"  # the generator's first periods start in 2019
+    counts = step_counts(small_country, tree, steps)
+
+    def valid(edge: tuple, day: str) -> bool:
+        data = small_country.edges[edge]
+        start, end = data.get("valid_from"), data.get("valid_until")
+        return (not start or start[:10] <= day) and (not end or day <= end[:10])
+
+    moving = 0
+    for gid, view in tree.views.items():
+        for link in view.links:
+            found = counts[(gid, link.source, link.target)]
+            assert sum(total for total, _series in found.values()) == link.weight
+            for index, day in enumerate(steps):
+                expected = sum(1 for edge in link.members if valid(edge, day))
+                assert sum(series[index] if series else total
+                           for total, series in found.values()) == expected
+            moving += any(series for _total, series in found.values())
+    assert moving > 0  # some lines do change with the date
+
+
 def test_small_maps_are_not_grouped(small_country):
     few = small_country.subgraph(list(small_country)[:OVERVIEW_THRESHOLD]).copy()
     data = map_data(None, graph=few, gaps=False, sources={}, names={}, slider=False)
@@ -105,19 +136,6 @@ def country_page(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def visit(browser: Any) -> Iterator[Any]:
-    opened: list[Visit] = []
-
-    def make(width: int = 1500, height: int = 900) -> Visit:
-        opened.append(Visit(browser, width, height))
-        return opened[-1]
-
-    yield make
-    for item in opened:
-        item.close()
-
-
 def click_node(page: Any, node_id: str) -> None:
     """Click where a node is drawn, as a reader would."""
     point = page.evaluate("""id => { const n = govatlasMap.network;
@@ -129,14 +147,7 @@ def click_node(page: Any, node_id: str) -> None:
 
 def overlapping_labels(page: Any) -> list[tuple[str, str]]:
     """Pairs of nodes whose labels overlap (canvas coordinates, so at any zoom)."""
-    boxes = page.evaluate("govatlasMap.labelBoxes()")
-    found = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            if (a["left"] < b["left"] + b["width"] and b["left"] < a["left"] + a["width"]
-                    and a["top"] < b["top"] + b["height"] and b["top"] < a["top"] + a["height"]):
-                found.append((a["id"], b["id"]))
-    return found
+    return overlapping(page.evaluate("govatlasMap.labelBoxes()"))
 
 
 def test_country_overview_draws_fast_and_drills_to_a_municipality(visit, country_page):
@@ -197,4 +208,43 @@ def test_overview_address_reopens_the_group(visit, country_page):
     page.wait_for_function("window.govatlasMap && govatlasMap.drawnAt !== null")
     assert page.evaluate("govatlasMap.view") == group
     assert page.evaluate("govatlasMap.exportPng()").startswith("data:image/png")
+    browser_visit.offline_and_clean()
+
+
+def test_overview_slider_and_filters_move_the_lines(visit, country_page):
+    """The year slider redraws each line with the links valid on the date (more, thick;
+    fewer, dashed), the level and link-type filters hide what they name, and the address
+    keeps the date and the filters."""
+    browser_visit = visit(1500, 900)
+    page = browser_visit.open(country_page)
+    page.wait_for_function("window.govatlasMap && govatlasMap.drawnAt !== null",
+                           timeout=60_000)
+    steps = page.evaluate("govatlasMap.index.timeline.steps")
+    assert steps[0] == "2019-07-01" and "2022-07-01" in steps
+    every = page.evaluate("govatlasMap.drawnLinks")
+    page.evaluate("govatlasMap.setDay('2019-07-01')")
+    first = page.evaluate("govatlasMap.drawnLinks")
+    assert 0 < first < every  # links of 2020 and 2022 are not yet there
+    page.locator("#time").fill(str(steps.index("2021-07-01")))  # the slider itself
+    later = page.evaluate("govatlasMap.drawnLinks")
+    assert first < later <= every
+    assert page.evaluate("govatlasMap.timeChanges.more.length") > 0
+    assert "more links" in page.locator("#time-changes").inner_text()
+    thick = page.evaluate("govatlasMap.timeChanges.more.map(id => govatlasMap.edges.get(id).width)")
+    assert min(thick) > 3
+    page.locator("#filter-level input[value='regional']").uncheck()
+    assert page.evaluate("govatlasMap.drawnLinks") < later
+    assert "off-level=regional" in page.url and "date=2021-07-01" in page.url
+    page.locator("#filter-level input[value='regional']").check()
+    consults = page.evaluate("govatlasMap.index.linkCodes.indexOf('consults')")
+    page.locator(f"#filter-link input[value='{consults}']").uncheck()
+    assert page.evaluate("govatlasMap.drawnLinks") < later
+    address = page.url
+    again = visit(1500, 900).page
+    again.goto(address)
+    again.wait_for_function("window.govatlasMap && govatlasMap.drawnAt !== null",
+                            timeout=60_000)
+    assert again.evaluate("govatlasMap.drawnLinks") == page.evaluate("govatlasMap.drawnLinks")
+    assert "2021" in again.locator("#time-label").inner_text()
+    shoot(page, "overview-country-2021")
     browser_visit.offline_and_clean()

@@ -16,7 +16,6 @@ import os
 import random
 import re
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from govatlas.graph.validation.gaps import find_gaps, with_evidence
 from govatlas.graph.views.atlas import placed_matrix
 from govatlas.graph.views.network import map_data
 from govatlas.viz.network_map import layout, map_payload, script_json, vis_assets
+from tests.conftest import overlapping
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -47,64 +47,6 @@ HOSTILE_PLACE = "<svg onload=alert(1)>ville"
 
 
 # --- browser ---------------------------------------------------------------------------------
-
-class Visit:
-    """A page opened with every non-file request aborted, and what happened on it."""
-
-    def __init__(self, browser: Any, width: int = 1500, height: int = 900) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.remote: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("dialog", self._dialog)
-        self.page.on("console", lambda message: message.type == "error"
-                     and self.errors.append(message.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def _route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            self.remote.append(url)
-            route.abort()
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def open(self, path: Path) -> Any:
-        self.page.goto(path.resolve().as_uri())
-        return self.page
-
-    def offline_and_clean(self) -> None:
-        """Nothing was fetched from a network, no script ran from data, nothing failed."""
-        attempted = self.remote + [url for url in self.requests
-                                   if not url.startswith(("file:", "data:", "blob:", "about:"))]
-        assert attempted == [], f"network requests attempted: {attempted}"
-        assert self.dialogs == [], f"a script from the data ran: {self.dialogs}"
-        assert self.errors == [], f"console errors: {self.errors}"
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser: Any) -> Iterator[Any]:
-    opened: list[Visit] = []
-
-    def make(width: int = 1500, height: int = 900) -> Visit:
-        opened.append(Visit(browser, width, height))
-        return opened[-1]
-
-    yield make
-    for item in opened:
-        item.close()
-
 
 def wait_drawn(page: Any, timeout: float = 60_000) -> float:
     """Wait for the map's first finished frame; returns its time since navigation (ms)."""
@@ -256,13 +198,36 @@ def test_script_json_cannot_close_its_script_element():
 
 def test_layout_puts_national_above_local_and_keeps_countries_in_columns(bundled_store):
     graph = project(bundled_store, country="FR")
-    positions, bands, _columns, _groups = layout(graph)
-    y_of_level = {band.code: (band.top, band.bottom) for band in bands}
-    assert y_of_level["national"][1] < y_of_level["local"][0]
-    for node, (_x, y) in positions.items():
-        top, bottom = y_of_level[graph.nodes[node]["level"]]
-        assert top <= y <= bottom
+    positions, bands, columns, groups = layout(graph)
+    for shelf in {band.shelf for band in bands}:  # each shelf: widest level at the top
+        ranks = [band.rank for band in bands if band.shelf == shelf]
+        assert ranks == sorted(ranks)
+    column_of = {column.key: column for column in columns}
+    for node, (x, y) in positions.items():
+        column = column_of[groups[node]]
+        assert column.left <= x <= column.right + layout_step()
+        band = next(b for b in bands if b.top <= y <= b.bottom)
+        assert band.code == graph.nodes[node]["level"] and band.shelf == column.shelf
     assert len(set(positions.values())) == len(positions)  # no two actors on one spot
+
+
+def layout_step() -> float:
+    from govatlas.viz.network_map import X_STEP
+
+    return X_STEP / 2  # odd rows are shifted by half a step
+
+
+@pytest.mark.parametrize("scope", [{"country": "FR"}, {}], ids=["France", "all"])
+def test_many_columns_wrap_into_shelves_that_fit_the_screen(bundled_store, scope):
+    """Ten French cities or eighteen countries side by side made a strip twelve times as
+    wide as tall; wrapped into shelves, the map is about as wide as the screen's shape."""
+    graph = project(bundled_store, **scope)
+    positions, _bands, columns, _groups = layout(graph)
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    ratio = (max(xs) - min(xs)) / (max(ys) - min(ys))
+    assert len({column.shelf for column in columns}) > 1
+    assert 0.6 < ratio < 2.2, ratio
 
 
 @pytest.mark.parametrize("measure", ["degree", "betweenness", "pagerank"])
@@ -477,7 +442,33 @@ def test_time_slider_moves_the_ctair_contracts(visit, france_map):
     shoot(page, "map-france-2019")
     page.evaluate("govatlasMap.setDay(null)")
     assert page.evaluate(f"({CTAIR_CONTRACTS}).length") == 11
+    shoot(page, "map-france-every-period")
+    browser_visit.offline_and_clean()
+
+
+def assert_labels_legible(page: Any, share: float) -> list[dict[str, Any]]:
+    """At the first view: labels of at least 11 screen pixels, none over another, none
+    over a level name or column title, and at least ``share`` of the actors labelled."""
+    boxes = page.evaluate("govatlasMap.labelBoxes()")
+    assert boxes and min(box["px"] for box in boxes) >= 11
+    assert overlapping(boxes) == []
+    assert len(boxes) >= share * page.evaluate("govatlasMap.data.nodes.length"), len(boxes)
+    return boxes
+
+
+def test_france_map_opens_with_legible_labels(visit, france_map):
+    browser_visit = visit(1500, 900)
+    page = browser_visit.open(france_map)
+    wait_drawn(page)
+    boxes = assert_labels_legible(page, 0.4)
+    record_timing("France map: labels legible at the first view", len(boxes))
     shoot(page, "map-france", readme="map-france.png")
+    # the most central actors are labelled first, and zooming in labels more of them
+    page.evaluate("govatlasMap.network.moveTo({scale: govatlasMap.network.getScale() * 2.5,"
+                  " animation: false})")
+    page.wait_for_timeout(100)
+    boxes = page.evaluate("govatlasMap.labelBoxes()")
+    assert overlapping(boxes) == [] and min(box["px"] for box in boxes) >= 11
     browser_visit.offline_and_clean()
 
 
@@ -535,6 +526,51 @@ def test_export_png_svg_and_json(visit, vienna_map):
     browser_visit.offline_and_clean()
 
 
+def test_a_city_map_has_one_column_and_counts_in_words():
+    """Paris's national government is placed in Lyon too: a city's map has no columns, so
+    none is headed by another city; one actor is "1 actor"."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    graph.add_node(ACTOR + "xx-a", label="A", type="ministry", level="national", rank=2,
+                   country="FR", territories=["Lyon", "Paris"])
+    graph.add_node(ACTOR + "xx-b", label="B", type="municipality", level="local", rank=5,
+                   country="FR", territories=["Paris"])
+    graph.add_edge(ACTOR + "xx-a", ACTOR + "xx-b", key="l1", type="funds")
+    data = map_data(None, graph=graph, gaps=False, sources={}, names={}, slider=False,
+                    city="Paris")
+    assert map_payload(data)["columns"] == []
+    assert data.subtitle.startswith("2 actors, 1 link ")
+    one = map_data(None, graph=graph.subgraph([ACTOR + "xx-a"]).copy(), gaps=False,
+                   sources={}, names={}, slider=False)
+    assert one.subtitle.startswith("1 actor, 0 links")
+
+
+def test_details_leave_the_map_visible_and_filter_lists_end_in_view(visit, france_map):
+    browser_visit = visit(1500, 900)
+    page = browser_visit.open(france_map)
+    wait_drawn(page)
+    page.evaluate(f"govatlasMap.focusNode('{ACTOR}fr-diair')")
+    details = page.locator("#details").bounding_box()
+    stage = page.locator("#stage").bounding_box()
+    assert details and stage
+    assert details["width"] * details["height"] < 0.25 * stage["width"] * stage["height"]
+    hover(page, ACTOR + "fr-diair")  # a hover tooltip does not draw over the details
+    assert int(page.evaluate("getComputedStyle(document.querySelector('div.vis-tooltip'))"
+                             ".zIndex")) < int(page.evaluate(
+                                 "getComputedStyle(document.getElementById('details')).zIndex"))
+    # every filter list can show its last entry: scrolled to its end, the entry is inside
+    for name in ("level", "type", "link"):
+        inside = page.evaluate(f"""() => {{
+            const box = document.querySelector('#filter-{name} .boxes');
+            box.scrollTop = box.scrollHeight;
+            const last = box.lastElementChild.getBoundingClientRect();
+            const frame = box.getBoundingClientRect();
+            return last.bottom <= frame.bottom + 1 && last.top >= frame.top - 1; }}""")
+        assert inside, name
+    browser_visit.offline_and_clean()
+
+
 def test_tooltip_goes_with_its_node(visit, vienna_map, bundled_store):
     browser_visit = visit()
     page = browser_visit.open(vienna_map)
@@ -568,7 +604,7 @@ def test_hostile_labels_render_as_text_and_run_nothing(visit, hostile_store, tmp
     page = browser_visit.open(path)
     wait_drawn(page)
     assert page.evaluate("govatlasMap.nodes.length") == 3
-    labels = page.evaluate("govatlasMap.nodes.get().map(n => n.label)")
+    labels = page.evaluate("govatlasMap.labelBoxes().map(b => b.text)")  # drawn as text
     assert HOSTILE_IMG in labels and HOSTILE_SCRIPT in labels
     assert HOSTILE_PLACE in page.title() + page.locator("h1").inner_text()
     page.locator("#search").fill("alert")
@@ -797,5 +833,7 @@ def test_bundled_map_timings(visit, bundled_store, findings, tmp_path):
     page = browser_visit.open(path)
     record_timing("time to draw, all bundled actors (ms)", round(wait_drawn(page)))
     assert page.evaluate("govatlasMap.nodes.length") == project(bundled_store).number_of_nodes()
+    boxes = assert_labels_legible(page, 0.2)
+    record_timing("overall map: labels legible at the first view", len(boxes))
     shoot(page, "map-all", readme="map-all.png")
     browser_visit.offline_and_clean()

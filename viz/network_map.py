@@ -102,9 +102,15 @@ DEFAULT_STYLE = ("dot", "#9e9e9e")
 #: Layout geometry, in canvas pixels at zoom 1: wide enough for a wrapped label.
 X_STEP = 190
 ROW_STEP = 110
-BAND_GAP = 80
-COLUMN_GAP = X_STEP * 1.3
-ASPECT = 1.3
+#: Between two bands, and between two columns: tight, since bands alternate their shade and
+#: the page draws a faint line between columns.
+BAND_GAP = 40
+COLUMN_GAP = X_STEP * 0.8
+#: Vertical room between two shelves of columns, where the column names are written.
+SHELF_GAP = 130
+#: The map's drawing area at its usual size (a 1500 x 900 window less the side panels and
+#: the strip kept for the level names) is about this much wider than tall.
+ASPECT = 1.15
 LABEL_CHARS = 40
 NO_LEVEL_RANK = 9
 
@@ -169,23 +175,26 @@ def _short(label: str, limit: int = LABEL_CHARS) -> str:
 
 @dataclass(frozen=True)
 class Band:
-    """A level of government as a horizontal band of the map."""
+    """A level of government as a horizontal band of the map (of one shelf of columns)."""
 
     code: str
     label: str
     rank: int
     top: float
     bottom: float
+    shelf: int = 0
 
 
 @dataclass(frozen=True)
 class Column:
-    """The x range of one group (country or territory) of actors."""
+    """The x range of one group (country or territory) of actors, and the top of its shelf."""
 
     key: str
     label: str
     left: float
     right: float
+    top: float = 0.0
+    shelf: int = 0
 
 
 def _group_key(graph: nx.MultiDiGraph,
@@ -220,42 +229,97 @@ def _column_width(counts: list[int], per_row: int) -> float:
     return (max(slots, 1) - 1 + (0.5 if staggered else 0)) * X_STEP
 
 
-def _rows_for_aspect(sizes_of: dict[str, list[int]], aspect: float) -> dict[str, int]:
-    """Actors per row in each column, chosen so the whole map is about ``aspect`` times as wide
-    as it is tall: a map of eighteen countries should not be a thin strip. Each column gets
-    ``ceil(sqrt(its size) * f)`` per row (at least two, or its widest level if that is under
-    four); ``f`` is searched."""
-    best: tuple[float, dict[str, int]] | None = None
+@dataclass(frozen=True)
+class Arrangement:
+    """How a map's columns are drawn: actors per row in each column, and the columns of
+    each shelf (a row of columns sharing its level bands), top to bottom."""
+
+    per_row: dict[str, int]
+    shelves: list[list[str]]
+
+
+def _shelf_height(shelf: list[str], sizes_of: dict[str, list[int]],
+                  per_row: dict[str, int]) -> float:
+    """Canvas height of one shelf: the rows of each level present in it, plus band gaps."""
+    height = 0.0
+    for index in range(len(next(iter(sizes_of.values())))):
+        rows = max(math.ceil(sizes_of[group][index] / per_row[group]) for group in shelf)
+        if rows:
+            height += rows * ROW_STEP + BAND_GAP
+    return height
+
+
+def _wrap(widths: list[float], limit: float) -> list[list[int]]:
+    """Indices of the columns on each shelf: left to right, a new shelf when ``limit``
+    would be passed (a column wider than ``limit`` has a shelf of its own)."""
+    shelves: list[list[int]] = [[]]
+    used = 0.0
+    for index, width in enumerate(widths):
+        extra = width + (COLUMN_GAP if shelves[-1] else 0.0)
+        if shelves[-1] and used + extra > limit:
+            shelves.append([])
+            used, extra = 0.0, width
+        shelves[-1].append(index)
+        used += extra
+    return shelves
+
+
+def arrange(sizes_of: dict[str, list[int]], aspect: float = ASPECT) -> Arrangement:
+    """Actors per row in each column and the wrapping of the columns into shelves, chosen so
+    that the map, fitted into a screen about ``aspect`` times as wide as it is tall, is drawn
+    as large as it can be (labels legible at the first view).
+
+    A map's columns side by side make a strip when there are many (eighteen countries, ten
+    French cities): fitted to the screen, every label is a few pixels high. So the columns
+    wrap into shelves, each with its own level bands (only the levels present on it), and
+    the cost of a layout is the fitted size of its bounding box, ``max(width / aspect,
+    height)``, which is what the fit divides the screen by. Each column gets
+    ``ceil(sqrt(its size) * f)`` actors per row (at least two, or its widest level if that is
+    under four); ``f`` and the shelf width are searched (60 x 40 candidates, each scored in
+    time linear in the columns).
+    """
+    groups = list(sizes_of)
+    if not groups:
+        return Arrangement({}, [])
+    best: tuple[float, Arrangement] | None = None
     for step in range(2, 61):
         factor = step / 10
         per_row = {group: max(min(max(counts), 4), 2, math.ceil(math.sqrt(sum(counts)) * factor))
                    for group, counts in sizes_of.items()}
-        width = sum(_column_width(counts, per_row[group]) + COLUMN_GAP
-                    for group, counts in sizes_of.items()) - COLUMN_GAP + X_STEP
-        bands = len(next(iter(sizes_of.values()), []))
-        rows = sum(max(math.ceil(counts[index] / per_row[group])
-                       for group, counts in sizes_of.items()) for index in range(bands))
-        height = rows * ROW_STEP + bands * BAND_GAP
-        score = abs(math.log(max(width, 1.0) / max(height, 1.0) / aspect))
-        if best is None or score < best[0] - 1e-9:
-            best = (score, per_row)
-    return best[1] if best else {}
+        widths = [_column_width(sizes_of[group], per_row[group]) for group in groups]
+        width_of = dict(zip(groups, widths, strict=True))
+        total = sum(widths) + COLUMN_GAP * (len(widths) - 1)
+        widest = max(widths)
+        limits = sorted({widest + (total - widest) * (i / 39) ** 2 for i in range(40)})
+        for limit in limits:
+            shelves = [[groups[i] for i in shelf] for shelf in _wrap(widths, limit)]
+            width = max(sum(width_of[g] for g in shelf)
+                        + COLUMN_GAP * (len(shelf) - 1) for shelf in shelves) + X_STEP
+            height = sum(_shelf_height(shelf, sizes_of, per_row) for shelf in shelves) \
+                + SHELF_GAP * (len(shelves) - 1)
+            cost = max(width / aspect, height)
+            if best is None or cost < best[0] - 1e-6:
+                best = (cost, Arrangement(per_row, shelves))
+    assert best is not None
+    return best[1]
 
 
 Positions = dict[Hashable, tuple[float, float]]
 
 
-def layout(graph: nx.MultiDiGraph, territory: str | None = None,
+def layout(graph: nx.MultiDiGraph, territory: str | None = None, aspect: float = ASPECT,
            ) -> tuple[Positions, list[Band], list[Column], dict[Hashable, str]]:
-    """Positions by level: y from the level rank, x spread within a level, one column a group.
+    """Positions by level: y from the level rank, x spread within a level, one column a group,
+    the columns wrapped into shelves (:func:`arrange`).
 
     Within a column a level's actors fill rows of ``per_row`` (odd rows shifted by half a step
     so labels do not stack), ordered first by type and name, then by two barycentre sweeps
     (each actor moves towards the mean x of its neighbours in the levels above, then below),
-    which shortens the vertical links a reader follows.
+    which shortens the vertical links a reader follows. Each shelf is centred and has a band
+    per level present on it, widest level at the top.
 
     ``territory`` names the map's territory (one column). Returns positions, the level
-    bands, the columns and each actor's column key.
+    bands (top to bottom, shelf after shelf), the columns and each actor's column key.
     """
     _kind, group_of = _group_key(graph, territory)
     vocab = vocabulary()
@@ -270,37 +334,46 @@ def layout(graph: nx.MultiDiGraph, territory: str | None = None,
         members[(group_of[node], _rank(data))].append(node)
 
     sizes_of = {group: [len(members[(group, rank)]) for rank in ranks] for group in groups}
-    per_row = _rows_for_aspect(sizes_of, ASPECT)
-    rows_of = {rank: max(math.ceil(len(members[(group, rank)]) / per_row[group])
-                         for group in groups) for rank in ranks}
-
-    # columns, left to right
-    columns: list[Column] = []
-    left = 0.0
-    for group in groups:
-        width = _column_width(sizes_of[group], per_row[group])
-        columns.append(Column(group, group, left, left + width))
-        left += width + COLUMN_GAP
-
-    # bands, top to bottom
-    bands: list[Band] = []
-    band_top: dict[int, float] = {}
-    y = 0.0
+    arrangement = arrange(sizes_of, aspect)
+    per_row = arrangement.per_row
     level_codes = {concept.rank: concept for concept in vocab.lists["level"].by_code.values()}
-    for rank in ranks:
-        band_top[rank] = y
-        height = (rows_of[rank] - 1) * ROW_STEP
-        concept = level_codes.get(rank)
-        bands.append(Band(concept.code if concept else "none",
-                          concept.label if concept else "(no level)", rank,
-                          y - ROW_STEP / 2, y + height + ROW_STEP / 2))
-        y += height + ROW_STEP + BAND_GAP
+    widths = {group: _column_width(sizes_of[group], per_row[group]) for group in groups}
+    shelf_widths = [sum(widths[g] for g in shelf) + COLUMN_GAP * (len(shelf) - 1)
+                    for shelf in arrangement.shelves]
+    full = max(shelf_widths, default=0.0)
+
+    columns: list[Column] = []
+    bands: list[Band] = []
+    band_top: dict[tuple[int, int], float] = {}
+    shelf_of: dict[str, int] = {}
+    y = 0.0
+    for number, shelf in enumerate(arrangement.shelves):
+        left = (full - shelf_widths[number]) / 2
+        for group in shelf:
+            columns.append(Column(group, group, left, left + widths[group], y, number))
+            shelf_of[group] = number
+            left += widths[group] + COLUMN_GAP
+        for index, rank in enumerate(ranks):
+            rows = max(math.ceil(sizes_of[group][index] / per_row[group]) for group in shelf)
+            if not rows:
+                continue
+            band_top[(number, rank)] = y
+            height = (rows - 1) * ROW_STEP
+            concept = level_codes.get(rank)
+            bands.append(Band(concept.code if concept else "none",
+                              concept.label if concept else "(no level)", rank,
+                              y - ROW_STEP / 2, y + height + ROW_STEP / 2, number))
+            y += height + ROW_STEP + BAND_GAP
+        y += SHELF_GAP
 
     column_of = {column.key: column for column in columns}
     positions: dict[Hashable, tuple[float, float]] = {}
 
     def place(group: str, rank: int, order: list[Hashable]) -> None:
+        if not order:
+            return
         column, size = column_of[group], per_row[group]
+        top = band_top[(shelf_of[group], rank)]
         for start in range(0, len(order), size):
             row = order[start:start + size]
             row_index = start // size
@@ -309,7 +382,7 @@ def layout(graph: nx.MultiDiGraph, territory: str | None = None,
             x0 = column.left + ((column.right - column.left) - span) / 2 + shift
             for index, node in enumerate(row):
                 positions[node] = (round(x0 + index * X_STEP, 1),
-                                   round(band_top[rank] + row_index * ROW_STEP, 1))
+                                   round(top + row_index * ROW_STEP, 1))
 
     for (group, rank), order in members.items():
         place(group, rank, order)
@@ -505,7 +578,7 @@ def map_payload(view: MapData, *,
         "bands": [band.__dict__ for band in bands],
         "columns": [column.__dict__ for column in columns] if len(columns) > 1 else [],
         "levels": [{"code": b.code, "label": b.label, "count": levels.get(b.code, 0)}
-                   for b in bands],
+                   for b in sorted({b.code: b for b in bands}.values(), key=lambda b: b.rank)],
         "types": type_legend(types),
         "linkTypes": [{"code": code, "label": _label("link type", code),
                        "family": families.get(code, ""),

@@ -26,12 +26,11 @@ import networkx as nx
 from govatlas.graph.analysis.projection import link_families
 from govatlas.graph.validation.gaps import Finding
 from govatlas.graph.views.network import MapData
-from govatlas.graph.views.overview import Overview
+from govatlas.graph.views.overview import Overview, step_counts
 from govatlas.ontology.namespaces import ACTOR
 from govatlas.ontology.vocabulary import vocabulary
 
 from .network_map import (
-    BAND_GAP,
     FAMILY_COLOURS,
     GAP_COLOUR,
     NO_LEVEL_RANK,
@@ -87,6 +86,9 @@ def _lead_type(graph: nx.MultiDiGraph, overview: Overview, gid: str) -> str:
 
 #: The overview's views are about as wide as this times their height (a screen's shape).
 VIEW_ASPECT = 1.6
+
+#: Room between two level bands of a view, in canvas pixels.
+BAND_GAP = 80
 
 
 def view_layout(nodes: list[tuple[str, int, bool]], edges: list[tuple[str, str]],
@@ -166,6 +168,23 @@ def _gaps_by_actor(findings: list[Finding], graph: nx.MultiDiGraph) -> dict[Hash
     return found
 
 
+def _gap_steps(view: MapData, overview: Overview,
+               graph: nx.MultiDiGraph) -> dict[str, list[int]]:
+    """Group -> the gaps touching its actors on each date of the map's time slider, from the
+    gaps the shapes found on the graph of each date (:class:`~govatlas.graph.views.network
+    .Timeline`)."""
+    assert view.timeline is not None
+    steps = view.timeline.steps
+    found: dict[str, list[int]] = {}
+    for index, step in enumerate(steps):
+        for finding in view.timeline.gaps.get(step, []):
+            for actor in {finding.actor, finding.value}:
+                if actor and actor in overview.home:
+                    for gid in overview.chain(overview.home[actor]):
+                        found.setdefault(gid, [0] * len(steps))[index] += 1
+    return found
+
+
 def overview_payload(view: MapData) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """(the page's index, each group's view) as JSON-ready values; ``view.overview`` must be
     set (:func:`~govatlas.graph.views.network.map_data` sets it above the threshold).
@@ -201,6 +220,7 @@ def overview_payload(view: MapData) -> tuple[dict[str, Any], dict[str, dict[str,
         label = data.get("label") or str(node)
         item: dict[str, Any] = {
             "i": number[node], "t": data.get("type") or "", "l": label,
+            "lv": data.get("level") or "none",
             "s": round(10 + 14 * math.sqrt(max(measure.get(node, 0.0), 0.0) / top_measure))}
         found = gaps.get(node, [])
         if found:
@@ -219,6 +239,20 @@ def overview_payload(view: MapData) -> tuple[dict[str, Any], dict[str, dict[str,
     link_codes = sorted({code for v in overview.views.values() for link in v.links
                          for code in link.types})
     type_number = {code: i for i, code in enumerate(link_codes)}
+    timeline = view.timeline
+    steps = timeline.steps if timeline else []
+    counts = step_counts(graph, overview, steps)
+    instrument_label: dict[str, str] = {}
+    instrument_links: Counter[str] = Counter()
+    for _, _, data in graph.edges(data=True):
+        if data.get("instrument"):
+            instrument_label.setdefault(data["instrument"],
+                                        data.get("instrument_label") or data["instrument"])
+            instrument_links[data["instrument"]] += 1
+    instruments = sorted(instrument_label, key=lambda iri: instrument_label[iri].casefold())
+    instrument_number = {iri: i for i, iri in enumerate(instruments)}
+    vocab = vocabulary()
+    level_of_rank = {c.rank: code for code, c in vocab.lists["level"].by_code.items()}
     views: dict[str, dict[str, Any]] = {}
     for gid, group_view in overview.views.items():
         placed: list[tuple[str, int, bool]] = []
@@ -226,6 +260,7 @@ def overview_payload(view: MapData) -> tuple[dict[str, Any], dict[str, dict[str,
         items: dict[str, dict[str, Any]] = {}
         for child in group_view.groups:
             items[child] = group_node(child, True)
+            items[child]["lv"] = level_of_rank.get(overview.groups[child].rank, "none")
             placed.append((child, overview.groups[child].rank, True))
         for node in group_view.actors:
             items[number[node]] = actor_node(node, True)
@@ -233,6 +268,7 @@ def overview_payload(view: MapData) -> tuple[dict[str, Any], dict[str, dict[str,
         for other in group_view.context:
             if other in overview.groups:
                 items[other] = group_node(other, False)
+                items[other]["lv"] = level_of_rank.get(overview.groups[other].rank, "none")
                 placed.append((other, overview.groups[other].rank, False))
             else:
                 actor = actor_of[other]
@@ -244,19 +280,30 @@ def overview_payload(view: MapData) -> tuple[dict[str, Any], dict[str, dict[str,
                              for key in (link.source, link.target))
             pairs.append((first, second))
             kinds = sorted(link.types.items(), key=lambda item: (-item[1], item[0]))
-            # [from, to, links, link type or [[type, links], ...], 1 if from and to are actors]
-            edges.append([first, second, link.weight,
-                          type_number[kinds[0][0]] if len(kinds) == 1
-                          else [[type_number[code], n] for code, n in kinds],
-                          1 if link.edges and link.weight == len(link.edges) else 0])
+            # [from, to, links, link type or [[type, links], ...], 1 if from and to are
+            #  actors, [[type, instrument or -1, links, links on each date if they vary], ...]]
+            by_kind = counts[(gid, link.source, link.target)]
+            edge = [first, second, link.weight,
+                    type_number[kinds[0][0]] if len(kinds) == 1
+                    else [[type_number[code], n] for code, n in kinds],
+                    1 if link.edges and link.weight == len(link.edges) else 0]
+            # left out when no link of the line has an instrument or a period: the page
+            # then reads the kinds from the link types (most lines of a country)
+            if any(iri or series for (_code, iri), (_total, series) in by_kind.items()):
+                edge.append([[type_number[code], instrument_number.get(iri, -1), total,
+                              *([series] if series else [])]
+                             for (code, iri), (total, series) in sorted(by_kind.items())])
+            edges.append(edge)
         positions, bands = view_layout(placed, pairs)
         for key, item in items.items():
             item["x"], item["y"] = (round(value) for value in positions[key])
         views[gid] = {"id": gid, "path": group_view.path, "nodes": list(items.values()),
                       "edges": edges, "bands": [[band.code, round(band.top), round(band.bottom)]
                                                 for band in bands]}
-    vocab = vocabulary()
     types = Counter(data.get("type") or "" for _, data in graph.nodes(data=True))
+    levels = Counter(data.get("level") or "none" for _, data in graph.nodes(data=True))
+    link_types = Counter(kind or "" for _, _, kind in graph.edges(data="type"))
+    gaps_follow = bool(timeline and timeline.gaps_follow and view.findings is not None)
     index = {
         "title": view.title, "subtitle": view.subtitle, "root": overview.root,
         "groups": {gid: [g.label, g.parent, g.actors, g.gaps, g.links]
@@ -272,6 +319,18 @@ def overview_payload(view: MapData) -> tuple[dict[str, Any], dict[str, dict[str,
         "linkTypes": [[_label("link type", code) if code else "link",
                        FAMILY_COLOURS.get(families.get(code, ""), OTHER_COLOUR)]
                       for code in link_codes],
+        "linkCodes": link_codes,
+        "linkCounts": [link_types[code] for code in link_codes],
+        "levelList": [[code, _label("level", code), levels[code]] for code in sorted(
+            levels, key=lambda c: vocab.lists["level"].by_code[c].rank
+            if c in vocab.lists["level"].by_code else 99)],
+        # [IRI, label, links]
+        "instruments": [[iri, instrument_label[iri], instrument_links[iri]]
+                        for iri in instruments],
+        "timeline": {"steps": steps, "start": view.as_of.isoformat() if view.as_of else "",
+                     "gapsFollow": gaps_follow},
+        # group -> its gaps on each date (only when the gaps follow the date)
+        "gapSteps": _gap_steps(view, overview, graph) if gaps_follow else {},
         "actorCount": graph.number_of_nodes(), "linkCount": graph.number_of_edges(),
         "gapCount": len(view.findings),
     }

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from govatlas.graph.analysis.projection import project
 from govatlas.graph.store import GraphStore
 from govatlas.graph.validation.gaps import Finding, find_gaps, with_evidence
-from govatlas.graph.views.overview import OVERVIEW_THRESHOLD, Overview, overview
+from govatlas.graph.views.overview import OVERVIEW_THRESHOLD, Overview, overview, steps_of
 from govatlas.ontology import derivation_rules
 from govatlas.ontology.namespaces import DERIVED_GRAPH, XSD
 from govatlas.ontology.vocabulary import vocabulary
@@ -296,7 +296,9 @@ def map_data(store: GraphStore, *, city: str | None = None, country: str | None 
         caller has them already.
     slider : bool
         Give the map a time slider (:func:`gap_timeline`); ``timeline`` is one already computed.
-        An overview has no slider: the graph is too large to find the gaps for every date.
+        An overview's slider moves its lines (the links of each pair of groups valid on each
+        date, :func:`~govatlas.graph.views.overview.step_counts`); its gaps follow the date
+        only on a graph small enough to run the shapes for every date.
     overview_threshold : int
         Above this many actors the map is an overview of groups
         (:func:`~govatlas.graph.views.overview.overview`); ``country_names`` names the
@@ -319,10 +321,10 @@ def map_data(store: GraphStore, *, city: str | None = None, country: str | None 
         if str(key) in concerned:
             data["competence"] = concerned[str(key)]
     large = graph.number_of_nodes() > overview_threshold
-    if large:
-        slider, timeline = False, None
     if slider and timeline is None:
-        timeline = gap_timeline(store, as_of, gaps)
+        # a graph given without a store (a generated country) takes its dates from itself
+        timeline = gap_timeline(store, as_of, gaps) if store is not None else \
+            Timeline(steps_of(graph, as_of), gaps_follow=False)
     found: list[Finding] = []
     if gaps:
         if findings is None and timeline is not None and as_of is not None \

@@ -41,9 +41,11 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from datetime import date
 
 import networkx as nx
 
@@ -59,6 +61,8 @@ __all__ = [
     "natural_key",
     "overview",
     "run_label",
+    "step_counts",
+    "steps_of",
 ]
 
 #: Above this many actors a map opens as the overview (groups drilled into) rather than every
@@ -106,7 +110,7 @@ class Group:
     links: int = 0  # links among the actors below it
 
 
-@dataclass(slots=True)
+@dataclass
 class ViewLink:
     """Links between two representatives of a view, added up: how many, of which link types,
     and (when both ends are actors) which links."""
@@ -116,6 +120,8 @@ class ViewLink:
     weight: int
     types: dict[str, int]
     edges: list[Hashable]
+    #: every link it stands for, as (source, target, key) of the graph
+    members: list[tuple[Hashable, Hashable, Hashable]] = field(default_factory=list)
 
 
 @dataclass
@@ -374,24 +380,28 @@ def _views(graph: nx.MultiDiGraph, groups: dict[str, Group], home: dict[Hashable
     """Every group's view, each link added to the views of the groups holding its actors
     (see the module's docstring)."""
     chains = {gid: _chain(groups, gid) for gid in groups}
-    # view -> (from, to) -> [weight, {link type: count}, [links between two actors]]
+    # view -> (from, to) -> [weight, {link type: count}, [links between two actors],
+    #                        [every link]]
     links: dict[str, dict[tuple[str, str], list]] = defaultdict(dict)
     context: dict[str, set[str]] = defaultdict(set)
+    edge: tuple[Hashable, Hashable, Hashable] = ("", "", "")
 
     def add(view: str, first: str, second: str, kind: str, key: Hashable,
             actors: bool) -> None:
         found = links[view].get((first, second))
         if found is None:
-            found = links[view][(first, second)] = [0, {}, []]
+            found = links[view][(first, second)] = [0, {}, [], []]
         found[0] += 1
         found[1][kind] = found[1].get(kind, 0) + 1
         if actors:
             found[2].append(key)
+        found[3].append(edge)
 
     for source, target, key, kind in graph.edges(keys=True, data="type", default=""):
         if source == target:
             continue
         kind = kind or ""
+        edge = (source, target, key)
         cu, cv = chains[home[source]], chains[home[target]]
         common = 0
         while common < min(len(cu), len(cv)) and cu[common] == cv[common]:
@@ -425,3 +435,74 @@ def _views(graph: nx.MultiDiGraph, groups: dict[str, Group], home: dict[Hashable
                       links=[ViewLink(a, b, *found)
                              for (a, b), found in sorted(links[gid].items())])
             for gid, group in groups.items()}
+
+
+def steps_of(graph: nx.MultiDiGraph, as_of: date | None = None) -> list[str]:
+    """The dates of a time slider over ``graph``: 1 July of each year its actors' and links'
+    periods span (to this year), and ``as_of``; none when nothing has a period."""
+    years = [int(value[:4]) for _, data in graph.nodes(data=True)
+             for value in (data.get("valid_from"), data.get("valid_until")) if value]
+    years += [int(value[:4]) for _, _, data in graph.edges(data=True)
+              for value in (data.get("valid_from"), data.get("valid_until")) if value]
+    if not years:
+        return [as_of.isoformat()] if as_of else []
+    days = {date(year, 7, 1) for year in range(min(years), max(max(years), date.today().year) + 1)}
+    return sorted(day.isoformat() for day in days | ({as_of} if as_of else set()))
+
+
+#: A line's links of one kind: how many, and how many on each date (None: all, always).
+KindCount = tuple[int, list[int] | None]
+
+
+def step_counts(graph: nx.MultiDiGraph, tree: Overview, steps: list[str],
+                ) -> dict[tuple[str, str, str], dict[tuple[str, str], KindCount]]:
+    """For each line of each view, (view, from, to), the links it stands for by (link type,
+    instrument): (how many, whatever their period; how many on each date of ``steps``, ISO
+    dates sorted, or None when that is every one on every date).
+
+    Linear in the links: each link's period becomes the range of steps it holds on (two
+    binary searches, once per link), and each line adds its links' ranges into a difference
+    array per kind, summed once: no query and no pass over the links per date. A period
+    holds on a date when it starts on or before it and ends on or after it (either end
+    open), as on the map (:func:`govatlas.graph.views.network.map_data`).
+    """
+    last = len(steps) - 1
+    # each link once: its kind, the steps it holds on, and whether that is every step
+    info: dict[tuple[Hashable, Hashable, Hashable], tuple[tuple[str, str], int, int, bool]] = {}
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        start, end = data.get("valid_from"), data.get("valid_until")
+        first = bisect_left(steps, start[:10]) if start else 0
+        final = bisect_right(steps, end[:10]) - 1 if end else last
+        info[(source, target, key)] = ((data.get("type") or "", data.get("instrument") or ""),
+                                       first, final, first <= 0 and final >= last)
+    found: dict[tuple[str, str, str], dict[tuple[str, str], KindCount]] = {}
+    for gid, view in tree.views.items():
+        for link in view.links:
+            # kind -> [links, links holding on every step, difference array of the others]
+            kinds: dict[tuple[str, str], list] = {}
+            for member in link.members:
+                kind, first, final, always = info[member]
+                entry = kinds.get(kind)
+                if entry is None:
+                    entry = kinds[kind] = [0, 0, None]
+                entry[0] += 1
+                if always:
+                    entry[1] += 1
+                    continue
+                if entry[2] is None:
+                    entry[2] = [0] * (len(steps) + 1)
+                if first <= final:
+                    entry[2][first] += 1
+                    entry[2][final + 1] -= 1
+            counted: dict[tuple[str, str], KindCount] = {}
+            for kind, (total, steady, delta) in kinds.items():
+                if delta is None:
+                    counted[kind] = (total, None)
+                    continue
+                running, series = steady, []
+                for change in delta[:-1]:
+                    running += change
+                    series.append(running)
+                counted[kind] = (total, None if all(n == total for n in series) else series)
+            found[(gid, link.source, link.target)] = counted
+    return found

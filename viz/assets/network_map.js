@@ -129,8 +129,8 @@
   var visNodes = data.nodes.map(function (n) {
     var gap = false;
     tips[n.id] = holder();
-    return {
-      id: n.id, label: n.label, x: n.x, y: n.y, shape: n.shape, size: n.size,
+    return {  // no vis label: the page draws the labels itself (see "labels" below)
+      id: n.id, x: n.x, y: n.y, shape: n.shape, size: n.size,
       level: n.level, type: n.type, group: n.group, hidden: false,
       borderWidth: gap ? 3.5 : 1.5, borderWidthSelected: 4,
       color: nodeColor(n, gap), title: tips[n.id]
@@ -184,11 +184,34 @@
   var minX = Infinity, maxX = -Infinity;
   data.nodes.forEach(function (n) { minX = Math.min(minX, n.x); maxX = Math.max(maxX, n.x); });
   if (!isFinite(minX)) { minX = 0; maxX = 0; }
+  var shelfSpan = {};  // shelf -> [top of its first band, bottom of its last]
+  data.bands.forEach(function (band) {
+    var span = shelfSpan[band.shelf] = shelfSpan[band.shelf] || [band.top, band.bottom];
+    span[0] = Math.min(span[0], band.top);
+    span[1] = Math.max(span[1], band.bottom);
+  });
   network.on("beforeDrawing", function (ctx) {
-    data.bands.forEach(function (band, i) {
-      ctx.fillStyle = i % 2 ? "#ffffff" : "#f1f4f9";
+    var shade = 0, shelf = -1;
+    data.bands.forEach(function (band) {
+      if (band.shelf !== shelf) { shelf = band.shelf; shade = 0; }
+      ctx.fillStyle = shade++ % 2 ? "#ffffff" : "#f1f4f9";
       ctx.fillRect(minX - 4000, band.top, maxX - minX + 8000, band.bottom - band.top);
     });
+    // a faint line between two columns of a shelf, over the height of its bands
+    ctx.strokeStyle = "#dde3e7";
+    ctx.lineWidth = 1.2 / network.getScale();
+    ctx.setLineDash([6 / network.getScale(), 6 / network.getScale()]);
+    for (var c = 1; c < data.columns.length; c++) {
+      var before = data.columns[c - 1], column = data.columns[c];
+      if (before.shelf !== column.shelf) continue;
+      var x = (before.right + column.left) / 2;
+      var span = shelfSpan[column.shelf];
+      ctx.beginPath();
+      ctx.moveTo(x, span[0]);
+      ctx.lineTo(x, span[1]);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
   });
   network.on("afterDrawing", function (ctx) {
     var ratio = window.devicePixelRatio || 1;
@@ -197,7 +220,7 @@
     ctx.font = "bold 13px system-ui, sans-serif";
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
-    var lastY = -Infinity;
+    var lastY = -Infinity, obstacles = [];
     data.bands.forEach(function (band) {
       var top = network.canvasToDOM({ x: 0, y: band.top }).y;
       var bottom = network.canvasToDOM({ x: 0, y: band.bottom }).y;
@@ -210,30 +233,144 @@
       ctx.fillRect(4, y - 10, w + 12, 20);
       ctx.fillStyle = "#455a64";
       ctx.fillText(text, 10, y);
+      obstacles.push({ left: 4, top: y - 10, width: w + 12, height: 20 });
     });
     if (data.columns.length && data.bands.length) {
-      // column (country or territory) names above the top band, at a readable size
+      // column (country or territory) names above their shelf's top band, at a readable size
       ctx.font = "bold 12px system-ui, sans-serif";
       ctx.textAlign = "center";
       ctx.fillStyle = "#37474f";
-      var y0 = Math.max(network.canvasToDOM({ x: 0, y: data.bands[0].top }).y - 40, 10);
-      var lastRight = -Infinity;
+      // two lines of names: one too close to the previous name on the lower line goes on
+      // the upper one, and is left out when it fits on neither
+      var lastRight = [-Infinity, -Infinity], lastShelf = -1;
       data.columns.forEach(function (c) {
+        if (c.shelf !== lastShelf) { lastShelf = c.shelf; lastRight = [-Infinity, -Infinity]; }
+        var span = shelfSpan[c.shelf];
+        if (!span) return;
         var x = network.canvasToDOM({ x: (c.left + c.right) / 2, y: 0 }).x;
         var half = ctx.measureText(c.label).width / 2;
-        if (x - half < lastRight + 6) return;  // too close to the previous name: skip it
-        if (x > 120 && x < container.clientWidth) {
+        var line = x - half >= lastRight[0] + 6 ? 0 : x - half >= lastRight[1] + 6 ? 1 : -1;
+        if (line < 0) return;
+        var y0 = Math.max(network.canvasToDOM({ x: 0, y: span[0] }).y - 9 - 15 * line, 8);
+        if (x > 120 && x < container.clientWidth && y0 < container.clientHeight) {
+          ctx.fillStyle = "rgba(255,255,255,0.85)";
+          ctx.fillRect(x - half - 3, y0 - 8, 2 * half + 6, 16);
+          ctx.fillStyle = "#37474f";
           ctx.fillText(c.label, x, y0);
-          lastRight = x + half;
+          obstacles.push({ left: x - half - 3, top: y0 - 8, width: 2 * half + 6, height: 16 });
+          lastRight[line] = x + half;
         }
       });
     }
+    drawLabels(ctx, obstacles);
     ctx.restore();
     if (api.ready && api.drawnAt === null) {
       api.drawnAt = performance.now();  // first frame of the finished map (tests read it)
     }
   });
   network.on("showPopup", fillTip);
+
+  // --- labels: drawn by the page at a size that can be read, none over another --------------
+  // vis-network scales labels with the zoom, so a fitted map of two hundred actors shows
+  // labels of four pixels. Here a label keeps between 11 and 15 screen pixels whatever the
+  // zoom, and labels are placed most central actor first (the selected one before all): one
+  // that would cover a label already placed is left out until the reader zooms in (a grid of
+  // placed boxes keeps the test linear). Every actor's full name is on hover and in search.
+  var labelOrder = data.nodes.slice().sort(function (a, b) {
+    return b.measure - a.measure || b.size - a.size || (a.full < b.full ? -1 : a.full > b.full ? 1 : 0);
+  }).map(function (n) { return n.id; });
+  var lineCache = {};
+  function wrapLabel(ctx, n, px, width) {
+    var key = n.id + "\u0001" + px + "\u0001" + width;
+    if (lineCache[key]) return lineCache[key];
+    var words = n.label.split(/\s+/), lines = [], line = "";
+    for (var i = 0; i < words.length; i++) {
+      var next = line ? line + " " + words[i] : words[i];
+      if (!line || ctx.measureText(next).width <= width) { line = next; continue; }
+      lines.push(line);
+      line = words[i];
+      if (lines.length === 2) { line = null; break; }
+    }
+    if (line) lines.push(line);
+    if (line === null) lines[1] = lines[1] + " …";
+    lines = lines.map(function (text) {  // a single word wider than the box is cut
+      if (ctx.measureText(text).width <= width) return text;
+      while (text.length > 2 && ctx.measureText(text + "…").width > width) text = text.slice(0, -1);
+      return text + "…";
+    });
+    var widest = 0;
+    lines.forEach(function (text) { widest = Math.max(widest, ctx.measureText(text).width); });
+    return (lineCache[key] = { lines: lines, width: widest });
+  }
+  var placedLabels = [];
+  function drawLabels(ctx, obstacles) {
+    var scale = network.getScale();
+    var px = Math.round(Math.max(11, Math.min(15, 17 * scale)) * 2) / 2;
+    var width = Math.round(px * 10);
+    var lineHeight = Math.round(px * 1.2);
+    var W = container.clientWidth, H = container.clientHeight, cell = 48;
+    var grid = {};
+    var selected = {};
+    network.getSelectedNodes().forEach(function (id) { selected[id] = true; });
+    var order = Object.keys(selected).filter(function (id) { return nodeById[id]; })
+      .concat(labelOrder.filter(function (id) { return !selected[id]; }));
+    var bodyNodes = network.body.nodes;
+    placedLabels = [];
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    function free(box) {
+      for (var gx = Math.floor(box.left / cell); gx <= Math.floor((box.left + box.width) / cell); gx++) {
+        for (var gy = Math.floor(box.top / cell); gy <= Math.floor((box.top + box.height) / cell); gy++) {
+          var list = grid[gx + "," + gy];
+          if (!list) continue;
+          for (var k = 0; k < list.length; k++) {
+            var o = list[k];
+            if (box.left < o.left + o.width && o.left < box.left + box.width &&
+                box.top < o.top + o.height && o.top < box.top + box.height) return false;
+          }
+        }
+      }
+      return true;
+    }
+    function keep(box) {
+      for (var gx = Math.floor(box.left / cell); gx <= Math.floor((box.left + box.width) / cell); gx++) {
+        for (var gy = Math.floor(box.top / cell); gy <= Math.floor((box.top + box.height) / cell); gy++) {
+          (grid[gx + "," + gy] = grid[gx + "," + gy] || []).push(box);
+        }
+      }
+    }
+    (obstacles || []).forEach(keep);
+    for (var i = 0; i < order.length; i++) {
+      var id = order[i], body = bodyNodes[id];
+      // hidden by a filter, or inside a closed cluster (then not among the drawn nodes)
+      if (!body || body.options.hidden) continue;
+      if (clusteredAway[id]) continue;
+      var p = network.canvasToDOM({ x: body.x, y: body.y });
+      var r = (body.options.size || 10) * scale;
+      if (p.x < -width || p.x > W + width || p.y < -40 || p.y > H + 40) continue;
+      var bold = !!selected[id];
+      ctx.font = (bold ? "bold " : "") + px + "px system-ui, sans-serif";
+      var wrapped = wrapLabel(ctx, nodeById[id], px + (bold ? "b" : ""), width);
+      var box = { id: id, text: nodeById[id].label, left: p.x - wrapped.width / 2 - 2,
+                  top: p.y + r + 2, width: wrapped.width + 4,
+                  height: wrapped.lines.length * lineHeight, px: px };
+      if (!bold && !free(box)) continue;
+      keep(box);
+      placedLabels.push(box);
+      ctx.lineWidth = 3.5;
+      ctx.strokeStyle = "rgba(255,255,255,0.92)";
+      ctx.fillStyle = "#1a1a1a";
+      for (var j = 0; j < wrapped.lines.length; j++) {
+        ctx.strokeText(wrapped.lines[j], p.x, box.top + j * lineHeight);
+        ctx.fillText(wrapped.lines[j], p.x, box.top + j * lineHeight);
+      }
+    }
+  }
+  var clusteredAway = {};  // actor id -> true while it is inside a closed cluster
+  // the labels drawn in the last frame, in screen pixels (the tests check none overlaps)
+  api.labelBoxes = function () { return placedLabels.slice(); };
+
 
   // --- details panel ------------------------------------------------------------------------
   var details = document.getElementById("details");
@@ -254,7 +391,7 @@
   api.showDetails = showDetails;
 
   // --- clusters -----------------------------------------------------------------------------
-  var openClusters = {};
+  var openClusters = {}, clusterMembers = {};
   function release(clusterPosition, contained) {
     var out = {};
     Object.keys(contained).forEach(function (id) {
@@ -266,6 +403,8 @@
   function openCluster(id, refresh) {
     if (!openClusters[id]) return;
     delete openClusters[id];
+    (clusterMembers[id] || []).forEach(function (member) { delete clusteredAway[member]; });
+    delete clusterMembers[id];
     network.openCluster(id, { releaseFunction: release }, refresh !== false);
   }
   function openAll() {
@@ -290,7 +429,8 @@
     openAll();
     // no wider than the gap between two columns, so neighbouring clusters do not overlap
     var pitch = Infinity;
-    for (var c = 1; c < data.columns.length; c++) {
+    for (var c = 1; c < data.columns.length; c++) {  // columns side by side on a shelf
+      if (data.columns[c].shelf !== data.columns[c - 1].shelf) continue;
       pitch = Math.min(pitch, data.columns[c].left - data.columns[c - 1].left);
     }
     var fontSize = Math.max(16, Math.round(Math.min(13 / fitScale(), pitch / 9)));
@@ -331,6 +471,7 @@
                                    smooth: { enabled: false } }
         }, false);
         openClusters[id] = true;
+        clusterMembers[id] = members.map(function (m) { clusteredAway[m.id] = true; return m.id; });
       });
     }
     network.body.emitter.emit("_dataChanged");

@@ -37,10 +37,11 @@
           var g = index.groups[n.i];
           return { id: n.i, kind: "group", inside: !n.o, label: short(g[0]), full: g[0],
                    count: g[2], gaps: g[3], links: g[4], color: style(n.t).color, size: n.s,
-                   x: n.x, y: n.y };
+                   x: n.x, y: n.y, level: n.lv || "none" };
         }
         var t = style(n.t);
         return { id: n.i, kind: "actor", inside: !n.o, home: n.h || id, label: short(n.l),
+                 level: n.lv || "none",
                  full: n.l, type: n.t, typeLabel: t.label, shape: t.shape, color: t.color,
                  size: n.s, x: n.x, y: n.y, names: n.n || [],
                  levelLabels: labels(n.v, index.levels),
@@ -50,6 +51,7 @@
       edges: raw.edges.map(function (e, i) {  // [from, to, links, type(s), direct]
         var kinds = typeof e[3] === "number" ? [[e[3], e[2]]] : e[3];
         return { id: id + ":" + i, from: e[0], to: e[1], weight: e[2], direct: !!e[4],
+                 kinds: e[5] || kinds.map(function (k) { return [k[0], -1, k[1]]; }),
                  color: index.linkTypes[kinds[0][0]][1],
                  types: kinds.map(function (t) { return [index.linkTypes[t[0]][0], t[1]]; }) };
       })
@@ -84,11 +86,133 @@
     }
     return box;
   }
-  function edgeTip(e) {
+  function edgeTip(e, shown) {
     var box = el("div", "tip");
-    box.appendChild(el("strong", null, plural(e.weight, "link")));
-    e.types.forEach(function (t) { box.appendChild(el("div", "row", t[0] + ": " + number(t[1]))); });
+    var total = shown ? shown.total : e.weight;
+    box.appendChild(el("strong", null, plural(total, "link") + (shown && shown.day ? " on " + shown.day : "")));
+    (shown ? shown.types : e.types).forEach(function (t) {
+      box.appendChild(el("div", "row", t[0] + ": " + number(t[1]))); });
     return box;
+  }
+
+  // --- filters and time: which links each line stands for now ---------------------------------
+  var steps = index.timeline.steps;
+  var timeRange = document.getElementById("time"), timeAll = document.getElementById("time-all");
+  function currentStep() {  // the index of the date shown, or null for every period
+    if (!timeRange || (timeAll && timeAll.checked)) return null;
+    return +timeRange.value;
+  }
+  function checkedValues(name) {
+    var on = {};
+    document.querySelectorAll("input[name='" + name + "']").forEach(function (box) {
+      if (box.checked) on[box.value] = true;
+    });
+    return on;
+  }
+  function filters() {
+    var select = document.getElementById("filter-instrument");
+    return { levels: checkedValues("level"), links: checkedValues("link"),
+             instrument: select && select.value !== "" ? +select.value : null, step: currentStep() };
+  }
+  // the links a line stands for under the filters, on the date: total and per link type
+  function lineCount(e, f) {
+    var total = 0, byType = {};
+    e.kinds.forEach(function (k) {  // [type, instrument or -1, links, links on each date]
+      if (!f.links[k[0]] || (f.instrument !== null && k[1] !== f.instrument)) return;
+      var n = f.step === null || !k[3] ? k[2] : k[3][f.step];
+      if (!n) return;
+      total += n;
+      byType[k[0]] = (byType[k[0]] || 0) + n;
+    });
+    var types = Object.keys(byType).sort(function (a, b) { return byType[b] - byType[a]; })
+      .map(function (t) { return [index.linkTypes[t][0], byType[t]]; });
+    return { total: total, types: types, day: f.step === null ? "" : steps[f.step],
+             colour: types.length ? index.linkTypes[Object.keys(byType).sort(function (a, b) {
+               return byType[b] - byType[a]; })[0]][1] : null };
+  }
+  function groupGaps(n, f) {
+    if (n.kind !== "group") return n.gapCount;
+    var series = index.gapSteps[n.id];
+    if (!index.timeline.gapsFollow || f.step === null || !series) return n.gaps;
+    return series[f.step];
+  }
+  var shownCount = {}, stepBefore, viewBefore;
+  api.timeChanges = { more: [], fewer: [] };
+  api.drawnLinks = 0;
+  function applyFilters() {
+    if (!current) return;
+    var f = filters();
+    var label = document.getElementById("time-label");
+    if (label) label.textContent = f.step === null ? "every period" : steps[f.step].slice(0, 4) + " (" + steps[f.step] + ")";
+    var hiddenNode = {}, nodeUpdates = [], edgeUpdates = [];
+    current.nodes.forEach(function (n) {
+      hiddenNode[n.id] = !f.levels[n.level];
+      var gaps = groupGaps(n, f);
+      var border = gaps ? "#d32f2f" : "#37474f";
+      var update = { id: n.id, hidden: hiddenNode[n.id] };
+      if (n.inside) {
+        update.color = { background: n.color, border: border,
+                         highlight: { background: n.color, border: "#000" },
+                         hover: { background: n.color, border: "#000" } };
+      }
+      nodeUpdates.push(update);
+    });
+    var moved = viewBefore === current.id && stepBefore !== undefined && stepBefore !== f.step;
+    var more = [], fewer = [], drawn = 0, lines = 0, counts = {};
+    current.edges.forEach(function (e) {
+      var shown = lineCount(e, f);
+      counts[e.id] = shown.total;
+      var hide = !shown.total || hiddenNode[e.from] || hiddenNode[e.to];
+      var before = shownCount[e.id] || 0;
+      var mark = moved && !hide ? (shown.total > before ? "up" : shown.total < before ? "down" : "") : "";
+      if (mark === "up") more.push(e.id);
+      if (moved && before && (hide || shown.total < before)) fewer.push(e.id);
+      if (!hide) { drawn += shown.total; lines += 1; }
+      var colour = shown.colour || e.color;
+      edgeUpdates.push({ id: e.id, hidden: !!hide, title: edgeTip(e, shown),
+        width: Math.min(1 + 1.6 * Math.log2(Math.max(shown.total, 1)), 12) + (mark === "up" ? 3 : 0),
+        dashes: mark === "down" ? [6, 4] : false,
+        color: { color: colour, opacity: mark ? 0.95 : 0.75, highlight: colour, hover: colour } });
+    });
+    nodes.update(nodeUpdates);
+    edges.update(edgeUpdates);
+    if (moved) api.timeChanges = { more: more, fewer: fewer };
+    shownCount = counts;
+    stepBefore = f.step;
+    viewBefore = current.id;
+    api.drawnLinks = drawn;
+    var changes = document.getElementById("time-changes");
+    if (changes && moved) {
+      clear(changes);
+      changes.appendChild(document.createTextNode("Since the date before: "));
+      changes.appendChild(el("span", "up", plural(more.length, "line") + " with more links (thick)"));
+      changes.appendChild(document.createTextNode("; "));
+      changes.appendChild(el("span", "down", plural(fewer.length, "line") + " with fewer (dashed)"));
+      changes.appendChild(document.createTextNode("."));
+    }
+    var groups = current.nodes.filter(function (n) { return n.kind === "group" && n.inside && !hiddenNode[n.id]; }).length;
+    var actors = current.nodes.filter(function (n) { return n.kind === "actor" && n.inside && !hiddenNode[n.id]; }).length;
+    var outside = current.nodes.filter(function (n) { return !n.inside && !hiddenNode[n.id]; }).length;
+    document.getElementById("visible-count").textContent =
+      (groups ? plural(groups, "group") + ", " : "") + plural(actors, "actor") + " shown here; " +
+      plural(outside, "node") + " outside this group (faded); " + plural(lines, "line") +
+      " standing for " + plural(drawn, "link") + ".";
+    if (api.view) saveState();
+  }
+  api.applyFilters = applyFilters;
+  api.setDay = function (day) {  // one of index.timeline.steps, or null for every period
+    if (!timeRange) return;
+    if (day === null) timeAll.checked = true;
+    else { timeAll.checked = false; timeRange.value = String(Math.max(0, steps.indexOf(day))); }
+    applyFilters();
+  };
+  document.querySelectorAll("#controls input[type='checkbox'], #controls select").forEach(function (box) {
+    box.addEventListener("change", applyFilters);
+  });
+  if (timeRange) {
+    timeRange.addEventListener("input", function () { if (timeAll) timeAll.checked = false; applyFilters(); });
+    var start = index.timeline.start ? steps.indexOf(index.timeline.start) : -1;
+    if (start >= 0) timeRange.value = String(start);
   }
 
   var nodes = new vis.DataSet([]), edges = new vis.DataSet([]);
@@ -133,11 +257,7 @@
     nodes.clear(); edges.clear();
     nodes.add(visNodes); edges.add(visEdges);
     network.fit({ animation: false });
-    var groups = data.nodes.filter(function (n) { return n.kind === "group" && n.inside; }).length;
-    var actors = data.nodes.filter(function (n) { return n.kind === "actor" && n.inside; }).length;
-    document.getElementById("visible-count").textContent =
-      (groups ? plural(groups, "group") + ", " : "") + plural(actors, "actor") + " shown here; " +
-      plural(data.nodes.length - groups - actors, "node") + " outside this group (faded).";
+    applyFilters();
   }
 
   function breadcrumb(path) {
@@ -157,7 +277,34 @@
   function saveState() {
     var parts = ["view=" + encodeURIComponent(api.view)];
     if (api.selected) parts.push("select=" + encodeURIComponent(api.selected));
+    ["level", "link"].forEach(function (name) {
+      var off = [];
+      document.querySelectorAll("input[name='" + name + "']").forEach(function (box) {
+        if (!box.checked) off.push(box.value);
+      });
+      if (off.length) parts.push("off-" + name + "=" + encodeURIComponent(off.join(",")));
+    });
+    var select = document.getElementById("filter-instrument");
+    if (select && select.value !== "") parts.push("instrument=" + select.value);
+    if (timeRange) {
+      var step = currentStep();
+      parts.push("date=" + (step === null ? "all" : steps[step]));
+    }
     history.replaceState(null, "", "#" + parts.join("&"));
+  }
+  function restoreFilters(wanted) {
+    ["level", "link"].forEach(function (name) {
+      var off = (wanted["off-" + name] || "").split(",");
+      document.querySelectorAll("input[name='" + name + "']").forEach(function (box) {
+        box.checked = off.indexOf(box.value) < 0;
+      });
+    });
+    var select = document.getElementById("filter-instrument");
+    if (select && wanted.instrument) select.value = wanted.instrument;
+    if (timeRange && wanted.date) {
+      timeAll.checked = wanted.date === "all";
+      if (wanted.date !== "all" && steps.indexOf(wanted.date) >= 0) timeRange.value = String(steps.indexOf(wanted.date));
+    }
   }
 
   api.show = function (id, select) {
@@ -321,12 +468,12 @@
 
   // label boxes in canvas coordinates (the tests check that none overlaps another)
   api.labelBoxes = function () {
-    return nodes.getIds().map(function (id) {
+    return nodes.getIds({ filter: function (n) { return !n.hidden; } }).map(function (id) {
       var size = network.body.nodes[id].labelModule.size;
       return { id: id, left: size.left, top: size.top, width: size.width, height: size.height };
     });
   };
-  api.visibleNodeIds = function () { return nodes.getIds(); };
+  api.visibleNodeIds = function () { return nodes.getIds({ filter: function (n) { return !n.hidden; } }); };
 
   // --- start: the view named in the address, else the root -----------------------------------
   var wanted = {};
@@ -334,6 +481,7 @@
     var kv = part.split("=");
     if (kv[0]) wanted[kv[0]] = decodeURIComponent(kv[1] || "");
   });
+  restoreFilters(wanted);
   api.ready = true;
   if (!api.show(wanted.view || index.root, wanted.select)) api.show(index.root);
 })();
