@@ -437,7 +437,7 @@ def gaps_by_place(findings: list[Finding], places: list[Place]) -> dict[str, lis
 
 def atlas_data(store: GraphStore, *, findings: list[Finding] | None = None,
                day: date | None = None,
-               timeline_limit: int = ATLAS_TIMELINE_LIMIT) -> Atlas:
+               timeline_limit: int | None = None) -> Atlas:
     """Gather the atlas of the store: every store read the atlas needs, each once.
 
     Parameters
@@ -450,9 +450,9 @@ def atlas_data(store: GraphStore, *, findings: list[Finding] | None = None,
         found them.
     day : date, optional
         The date the atlas says it was made (default: today).
-    timeline_limit : int
+    timeline_limit : int, optional
         Above this many quads the maps' time slider moves actors and links but not the gaps
-        (:data:`ATLAS_TIMELINE_LIMIT`).
+        (default :data:`ATLAS_TIMELINE_LIMIT`).
 
     Returns
     -------
@@ -471,7 +471,8 @@ def atlas_data(store: GraphStore, *, findings: list[Finding] | None = None,
     sources = statement_sources(store)
     matrix = placed_matrix(store)
     territories, countries = places(store, graph, matrix)
-    timeline = gap_timeline(store, limit=timeline_limit)  # the gaps of each date, if small
+    timeline = gap_timeline(store, limit=ATLAS_TIMELINE_LIMIT if timeline_limit is None
+                            else timeline_limit)  # the gaps of each date, if small
     names = actor_names(store)
     # the graph's edges already name their competence: no store for map_data to read again
     overview = map_data(None, graph=graph, title="Governance network — all actors",
