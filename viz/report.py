@@ -127,7 +127,9 @@ def _gaps_page(atlas: Atlas, territory_links: dict[str, str]) -> str:
     sections = _sections(atlas, atlas.rules)
     return render("atlas-gaps.html", title="Governance gaps", up="", sections=sections,
                   levels=_levels(sections), territory_links=territory_links, plural=plural,
-                  total=len(atlas.findings), case_examples=CASE_EXAMPLES)
+                  total=len(atlas.findings),
+                  case_examples=max((rule.examples for found in atlas.rules.values()
+                                     for rule in found), default=CASE_EXAMPLES))
 
 
 def _source_lines(atlas: Atlas) -> dict[str, int]:

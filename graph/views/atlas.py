@@ -240,6 +240,9 @@ def place_graph(graph: nx.MultiDiGraph, held: list[projection.Allocation] | dict
 
 #: findings a case lists in full; the others are counted (a country's case can hold thousands)
 CASE_EXAMPLES = 20
+#: findings a page lists in all: with many cases each lists fewer (at least one), so the gap
+#: page of a country of 70,000 findings stays a page a browser opens at once
+PAGE_FINDINGS = 3_000
 
 
 @dataclass
@@ -273,13 +276,21 @@ class GapRule:
     def levels(self) -> list[str]:
         return sorted({case.level for case in self.cases if case.level})
 
+    @property
+    def examples(self) -> int:
+        """How many findings each case lists at most."""
+        return max((len(case.findings) for case in self.cases), default=0)
+
 
 def gap_rules(findings: list[Finding], examples: int = CASE_EXAMPLES,
-              ) -> dict[str, list[GapRule]]:
+              budget: int = PAGE_FINDINGS) -> dict[str, list[GapRule]]:
     """Gap type code -> its rules, each with one case per place (territory and level) and
     how many findings it groups: what the gap pages show instead of one line per finding.
     The rule's words come from the validators' cases (:func:`validation_cases`), so the atlas
-    and ``govatlas gaps`` describe a rule alike."""
+    and ``govatlas gaps`` describe a rule alike.
+
+    Each case keeps its first ``examples`` findings, fewer when the cases are so many that
+    they would list more than ``budget`` findings in all (never fewer than one)."""
     words = {case.shape: (case.rule, case.closed_by) for case in validation_cases(findings)}
     grouped: dict[tuple[str, str], dict[tuple[str, str], list[Finding]]] = \
         defaultdict(lambda: defaultdict(list))
@@ -289,6 +300,8 @@ def gap_rules(findings: list[Finding], examples: int = CASE_EXAMPLES,
         names.setdefault(rule, finding.shape_name)
         grouped[rule][(finding.territory, finding.level)].append(finding)
     result: dict[str, list[GapRule]] = defaultdict(list)
+    count = sum(len(by_place) for by_place in grouped.values())
+    examples = max(1, min(examples, budget // max(count, 1)))
     for (gap, shape), by_place in grouped.items():
         cases = [GapCase(territory, level, len(items), items[:examples])
                  for (territory, level), items in by_place.items()]
