@@ -55,6 +55,11 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
+def _noun(count: int, word: str) -> str:
+    """The noun of :func:`plural` alone (a count box shows the number above it)."""
+    return plural(count, word).split(" ", 1)[1]
+
+
 def _sections(atlas: Atlas, rules: dict[str, list[GapRule]]) -> list[dict]:
     """The eight gap types in the vocabulary's order, each with its definition, its count of
     findings and cases, and its rules (a type with no finding still gets its section, so a
@@ -111,10 +116,10 @@ def _place_page(atlas: Atlas, view: PlaceView, territory_links: dict[str, str],
     return render(
         "atlas-place.html", title=heading, up="../", heading=heading, place=place,
         country_link=country_link, territory_items=territory_items,
-        counts=[("actors", len(place.actors), None),
-                ("links", graph.number_of_edges(), None),
-                ("competence allocations", allocations, None),
-                ("gaps", len(view.gaps), "#gaps")],
+        counts=[(_noun(len(place.actors), "actor"), len(place.actors), None),
+                (_noun(graph.number_of_edges(), "link"), graph.number_of_edges(), None),
+                (_noun(allocations, "competence allocation"), allocations, None),
+                (_noun(len(view.gaps), "gap"), len(view.gaps), "#gaps")],
         map_page=view.map_href, classification=classification, heatmap=heatmap, mc2cm=mc2cm,
         gaps=view.gaps, sections=sections, levels=_levels(sections), territory_links=links_here,
         cited=cited_lines(sorted(cited)), documents=atlas.documents, plural=plural)

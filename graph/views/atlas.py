@@ -484,14 +484,15 @@ def atlas_data(store: GraphStore, *, findings: list[Finding] | None = None,
     sources = statement_sources(store)
     matrix = placed_matrix(store)
     territories, countries = places(store, graph, matrix)
-    timeline = gap_timeline(store, limit=ATLAS_TIMELINE_LIMIT if timeline_limit is None
-                            else timeline_limit)  # the gaps of each date, if small
+    quads = len(store)  # counted once: a country's three million quads take seconds
+    limit = ATLAS_TIMELINE_LIMIT if timeline_limit is None else timeline_limit
+    timeline = gap_timeline(store, gaps=quads <= limit, limit=limit)  # each date's gaps
     names = actor_names(store)
     # the graph's edges already name their competence: no store for map_data to read again
     overview = map_data(None, graph=graph, title="Governance network — all actors",
                         findings=findings, sources=sources, timeline=timeline, names=names,
                         country_names=COUNTRY_NAMES)
-    return Atlas(day=day or date.today(), totals=stats.totals(store), findings=findings,
+    return Atlas(day=day or date.today(), totals=stats.totals(store, quads), findings=findings,
                  sources=sources, documents=documents(store), kinds=qualifier_kinds(store),
                  matrix=matrix, territories=territories, countries=countries,
                  overview=overview, gaps=gaps_by_place(findings, territories + countries),
