@@ -46,6 +46,11 @@ from .templating import Markup, asset, render
 __all__ = ["render_atlas"]
 
 
+#: A place page draws its matrix up to this many territories; a country of more (France's
+#: 1,500) links to the atlas's heatmap instead of carrying a second copy of it (12 MB).
+PLACE_MATRIX_ROWS = 60
+
+
 def _up(links: dict[str, str], depth: int) -> dict[str, str]:
     return {key: "../" * depth + page for key, page in links.items()}
 
@@ -98,10 +103,11 @@ def _place_page(atlas: Atlas, view: PlaceView, territory_links: dict[str, str],
     heatmap = mc2cm = None
     allocations = 0
     if matrix is not None and matrix.rows:
-        heatmap = Markup(heatmap_table(matrix, atlas.kinds, links_here))
-        mc2cm = Markup(mc2cm_table(matrix))
         allocations = sum(len(cell.items()) for row in matrix.rows.values()
                           for cell in row.values())
+        if len(matrix.rows) <= PLACE_MATRIX_ROWS:
+            heatmap = Markup(heatmap_table(matrix, atlas.kinds, links_here))
+            mc2cm = Markup(mc2cm_table(matrix))
     cited = [line for node in place.actors for line in atlas.sources.get(node, [])]
     cited += [line for _, _, key in graph.edges(keys=True)
               for line in atlas.sources.get(str(key), [])]
@@ -121,6 +127,8 @@ def _place_page(atlas: Atlas, view: PlaceView, territory_links: dict[str, str],
                 (_noun(allocations, "competence allocation"), allocations, None),
                 (_noun(len(view.gaps), "gap"), len(view.gaps), "#gaps")],
         map_page=view.map_href, classification=classification, heatmap=heatmap, mc2cm=mc2cm,
+        allocations=allocations,
+        matrix_rows=len(matrix.rows) if matrix is not None else 0,
         gaps=view.gaps, sections=sections, levels=_levels(sections), territory_links=links_here,
         cited=cited_lines(sorted(cited)), documents=atlas.documents, plural=plural)
 
