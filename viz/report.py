@@ -74,7 +74,9 @@ def _sections(atlas: Atlas, rules: dict[str, list[GapRule]]) -> list[dict]:
     sections = []
     for kind in kinds:
         found = rules.get(kind["code"], [])
-        sections.append({**kind, "count": sum(rule.count for rule in found),
+        file = (kind.get("source") or "").partition(" lines ")[0]
+        title = atlas.documents.get(file, {}).get("title", "")
+        sections.append({**kind, "source_title": title, "count": sum(rule.count for rule in found),
                          "cases": sum(len(rule.cases) for rule in found), "rules": found})
     return sections
 
