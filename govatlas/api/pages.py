@@ -22,7 +22,13 @@ from datetime import date
 from pathlib import Path
 
 from govatlas.graph.validation.gaps import Finding
-from govatlas.graph.views.atlas import COUNTRY_NAMES, atlas_data, placed_matrix, qualifier_kinds
+from govatlas.graph.views.atlas import (
+    COUNTRY_NAMES,
+    atlas_data,
+    place_views,
+    placed_matrix,
+    qualifier_kinds,
+)
 from govatlas.graph.views.names import resolve_name
 from govatlas.graph.views.network import MapData, map_data
 from govatlas.graph.views.overview import OVERVIEW_THRESHOLD
@@ -119,16 +125,21 @@ ATLAS_FOLDERS = ("territory", "country", "maps", "assets")
 def report(folder: Path, store: StoreLike = None, *,
            findings: list[Finding] | None = None) -> Path:
     """Write the atlas into ``folder`` (created; earlier atlas files are replaced) and return
-    the path of its ``index.html``. ``findings`` are the gaps, if already found."""
+    the path of its ``index.html``. ``findings`` are the gaps, if already found.
+
+    The store is read once (:func:`~govatlas.graph.views.atlas.atlas_data`); each place's view
+    is then cut, rendered and written in turn, so memory holds one place's pages at a time."""
     with reading(store) as graph_store:
         atlas = atlas_data(graph_store, findings=findings)
-    files = render_atlas(atlas)
     root = Path(folder)
     for sub in ATLAS_FOLDERS:
         if (root / sub).is_dir():
             shutil.rmtree(root / sub)
-    for name, content in files.items():
+    made: set[Path] = set()
+    for name, content in render_atlas(atlas, place_views(atlas)):
         target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         target.write_text(content, encoding="utf-8")
     return root / "index.html"

@@ -164,7 +164,8 @@ def allocations(store: GraphStore, as_of: date | None = None, country: str | Non
 
 
 def project(store: GraphStore, as_of: date | None = None, country: str | None = None,
-            territory: str | None = None, include_planned: bool = False) -> nx.MultiDiGraph:
+            territory: str | None = None, include_planned: bool = False,
+            held: list[Allocation] | None = None) -> nx.MultiDiGraph:
     """The actor network: actors as nodes, one directed edge per coordination link.
 
     Parameters
@@ -181,6 +182,9 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
         among them.
     include_planned : bool, default False
         Keep links whose status is planned, expected or recommended.
+    held : list of Allocation, optional
+        :func:`allocations` under the same filters, for a caller that has read them already
+        (the atlas needs both; reading them twice costs a country 15 s).
 
     Returns
     -------
@@ -230,11 +234,12 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
             country=cc, territories=territories, parents=_split(row["parents"]),
             competences=[], valid_from=_value(row["validFrom"]),
             valid_until=_value(row["validUntil"]))
-    for allocation in allocations(store, as_of, country, territory):
+    for allocation in (held if held is not None
+                       else allocations(store, as_of, country, territory)):
         if allocation.holder in graph:
-            held = graph.nodes[allocation.holder]["competences"]
-            if allocation.competence not in held:
-                held.append(allocation.competence)
+            competences = graph.nodes[allocation.holder]["competences"]
+            if allocation.competence not in competences:
+                competences.append(allocation.competence)
     for node in graph:
         graph.nodes[node]["competences"].sort()
     for row in store.select(load_query(__package__, "links")):
