@@ -156,7 +156,7 @@ def test_an_unknown_parameter_is_refused_with_the_known_ones(bundled_store):
     with pytest.raises(QueryError, match=r"'month'.*instrument, year"):
         run_query(bundled_store, LIBRARY["contracts-signed-in-year"], {"month": "6"})
     with pytest.raises(QueryError, match="none"):
-        run_query(bundled_store, LIBRARY["shared-competences"], {"territory": "Vienna"})
+        run_query(bundled_store, LIBRARY["competence-owners"], {"territory": "Vienna"})
 
 
 def test_an_unknown_competence_code_suggests_the_nearest(bundled_store):
