@@ -8,8 +8,12 @@ on-disk store read-only, as a user waits for it; peak memory is the process's ow
 resident size (``wait4``).
 
     python bench/country_read.py STORE [--country XX] [--only gaps,query] [--out DIR]
+                                 [--queries DIR]
 
 runs the same table on a store built earlier (read-only, so a shared store can be used).
+``--queries DIR`` times the `.rq` files of DIR instead of the library's (given to
+``govatlas query`` as paths): an earlier version of the library, for a before/after table
+measured in one run.
 """
 
 from __future__ import annotations
@@ -71,17 +75,21 @@ def country_code(folder: Path) -> str:
         return next(rows).split(",")[4]
 
 
-def library_names() -> list[str]:
-    """The library's queries, by name, as ``govatlas query --list`` lists them."""
+def library_names(folder: Path | None = None) -> dict[str, str]:
+    """The library's queries (or the `.rq` files of ``folder``): name -> what to give
+    ``govatlas query``, the name itself or the file's path."""
+    if folder is not None:
+        return {path.stem: str(path) for path in sorted(folder.glob("*.rq"))}
     from govatlas.queries.library import load_library
 
-    return sorted(load_library())
+    return {name: name for name in sorted(load_library())}
 
 
-def read_commands(store: Path, code: str, work: Path, limit: float = 900
-                  ) -> dict[str, list[str]]:
+def read_commands(store: Path, code: str, work: Path, limit: float = 900,
+                  queries: Path | None = None) -> dict[str, list[str]]:
     """Every read command, by the name the table shows, as the argument list to run (a query
-    may run up to ``limit`` seconds, not the CLI's default timeout)."""
+    may run up to ``limit`` seconds, not the CLI's default timeout; ``queries``: a folder of
+    `.rq` files to time instead of the library's)."""
     cli = [sys.executable, "-m", "govatlas", "--store", str(store)]
     commands = {
         "gaps --country": [*cli, "gaps", "--country", code, "-o", str(work / "gaps.txt")],
@@ -90,20 +98,20 @@ def read_commands(store: Path, code: str, work: Path, limit: float = 900
         "export gexf": [*cli, "export", "gexf", str(work / "country.gexf")],
         "export neo4j-csv": [*cli, "export", "neo4j-csv", str(work / "neo4j-csv")],
     }
-    for name in library_names():
-        commands[f"query {name}"] = [*cli, "query", name, "--format", "csv",
+    for name, spec in library_names(queries).items():
+        commands[f"query {name}"] = [*cli, "query", spec, "--format", "csv",
                                        "--timeout", f"{limit:g}"]
     return commands
 
 
 def read_table(store: Path, code: str, work: Path, limit: float = 900,
-               only: tuple[str, ...] = ()) -> str:
+               only: tuple[str, ...] = (), queries: Path | None = None) -> str:
     """Run every read command (or those whose name starts with one of ``only``) and return
     the table (Markdown), printing each row as it is measured."""
     lines = ["| read command | wall time | CPU time | peak memory | target |",
              "|---|--:|--:|--:|---|"]
     print("\n".join(lines), flush=True)
-    for name, command in read_commands(store, code, work, limit).items():
+    for name, command in read_commands(store, code, work, limit, queries).items():
         if only and not name.startswith(only):
             continue
         run = timed(command, limit)
@@ -126,11 +134,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", default="", help="comma-separated name prefixes to run")
     parser.add_argument("--limit", type=float, default=900, help="seconds a command may run")
     parser.add_argument("--out", type=Path, help="folder for the outputs (default: temporary)")
+    parser.add_argument("--queries", type=Path, help="time the .rq files of this folder "
+                                                      "instead of the library's queries")
     args = parser.parse_args(argv)
     work = args.out or Path(tempfile.mkdtemp(prefix="govatlas-read-"))
     work.mkdir(parents=True, exist_ok=True)
     only = tuple(part for part in args.only.split(",") if part)
-    read_table(args.store, args.country, work, args.limit, only)
+    read_table(args.store, args.country, work, args.limit, only, args.queries)
 
 
 if __name__ == "__main__":

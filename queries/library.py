@@ -8,9 +8,12 @@ A library query is a SPARQL file in this folder whose first comment lines are it
     # example: govatlas query competence-matrix --param territory=Lyon
 
 Parameters are SPARQL variables of the query. Their values are bound as RDF terms of the declared
-type (string, iri, date, integer, decimal, or a code list such as ``code:competence``) in a
+type (string, name, iri, date, integer, decimal, or a code list such as ``code:competence``) in a
 VALUES block at the start of the query's WHERE group, never pasted into the query text, so a
-value such as ``"} ; DROP ALL`` is just a literal that matches nothing.
+value such as ``"} ; DROP ALL`` is just a literal that matches nothing. A ``name`` is a string
+bound lower-cased, to be matched against a lower-cased key stored in the graph (``ga:nameKey``):
+the engine then finds it by an index lookup, where ``LCASE`` in the query would lower-case every
+name of the store (a key computed by ``BIND`` is not looked up in the index either).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ LIBRARY_DIR = Path(__file__).resolve().parent
 PARAM_PATTERN = re.compile(
     r"^(?P<name>\w+)\s*\((?P<type>[\w:\- ]+?)(?:,\s*default\s+(?P<default>\"[^\"]*\"|\S+))?\)"
     r"\s*:\s*(?P<help>.*)$")
-TYPES = ("string", "iri", "date", "integer", "decimal")
+TYPES = ("string", "name", "iri", "date", "integer", "decimal")
 
 
 class QueryError(GovatlasError, ValueError):
@@ -58,6 +61,8 @@ class Parameter:
         try:
             if self.type == "string":
                 return ox.Literal(value)
+            if self.type == "name":
+                return ox.Literal(value.lower())
             if self.type == "iri":
                 return ox.NamedNode(value)
             if self.type == "date":

@@ -43,7 +43,11 @@ import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore
 
-from .guard import expand_escapes, without_comment_lines
+from .guard import expand_escapes
+
+#: the parts of a query text that hold no keyword: strings, IRIs and comments, matched from left
+#: to right so that a ``#`` in a string or an IRI does not start a comment
+_NOT_KEYWORDS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 
 #: quads copied per call: bounds the Python objects alive at once during a copy
 BATCH = 100_000
@@ -118,11 +122,15 @@ def query_view(store: GraphStore | QueryView) -> QueryView:
 def dataset_clauses(text: str) -> tuple[list[str], list[str]] | None:
     """The IRIs of the query's ``FROM`` and ``FROM NAMED`` clauses, or ``None`` if it has none.
 
-    The text is parsed (rdflib's SPARQL 1.1 parser, a few ms for a short query) only when the
-    word ``from`` appears outside comment lines. A text rdflib cannot parse (SPARQL 1.2 syntax)
-    gives ``None``: Oxigraph then applies its clauses itself, as a bag.
+    The text is parsed (rdflib's SPARQL 1.1 parser, a few ms for a short query, 0.2 s for a
+    long one) only when the word ``from`` appears as a word of the query: not in a comment, a
+    string or an IRI, nor as a variable. A text rdflib cannot parse (SPARQL 1.2 syntax) gives
+    ``None``: Oxigraph then applies its clauses itself, as a bag.
     """
-    if not re.search(r"\bfrom\b", expand_escapes(without_comment_lines(text)), re.IGNORECASE):
+    # a variable named ?from, a string "from" or a comment is not the keyword (links-valid-at,
+    # funding-flows, actor-links: the parse cost them 0.2 s of a query that takes 0.05 s)
+    if not re.search(r"(?<![?$])\bfrom\b", _NOT_KEYWORDS.sub(" ", expand_escapes(text)),
+                     re.IGNORECASE):
         return None
     from rdflib.plugins.sparql import parser
     from rdflib.plugins.sparql.algebra import translatePName, translatePrologue, traverse

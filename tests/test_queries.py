@@ -117,7 +117,7 @@ def test_results_become_dataframes(bundled_store):
 
 def string_parameters():
     return [(name, parameter.name) for name, query in sorted(LIBRARY.items())
-            for parameter in query.parameters if parameter.type == "string"]
+            for parameter in query.parameters if parameter.type in ("string", "name")]
 
 
 @pytest.mark.parametrize(("name", "parameter"), string_parameters())
@@ -126,10 +126,17 @@ def test_a_hostile_value_is_one_literal_that_matches_nothing(bundled_store, name
                                                              value):
     query = LIBRARY[name]
     text = prepared_text(query, query.bindings({parameter: value}))
-    assert str(ox.Literal(value)) in text  # one escaped literal in the VALUES block
+    declared = {item.name: item.type for item in query.parameters}
+    bound = value.lower() if declared[parameter] == "name" else value  # bound lower-cased
+    assert str(ox.Literal(bound)) in text  # one escaped literal in the VALUES block
     before = len(bundled_store)
     result = run_query(bundled_store, query, {parameter: value})
-    assert result.rows == []
+    if (name, parameter) == ("conflicting-statements", "territory"):
+        # the territory narrows the allocations compared; the other kinds are always listed
+        kind = result.variables.index("kind")
+        assert "competence allocation" not in {row[kind].value for row in result.rows}
+    else:
+        assert result.rows == []
     assert len(bundled_store) == before
 
 
@@ -149,7 +156,7 @@ def test_an_unknown_parameter_is_refused_with_the_known_ones(bundled_store):
     with pytest.raises(QueryError, match=r"'month'.*instrument, year"):
         run_query(bundled_store, LIBRARY["contracts-signed-in-year"], {"month": "6"})
     with pytest.raises(QueryError, match="none"):
-        run_query(bundled_store, LIBRARY["shared-competences"], {"territory": "Vienna"})
+        run_query(bundled_store, LIBRARY["competence-owners"], {"territory": "Vienna"})
 
 
 def test_an_unknown_competence_code_suggests_the_nearest(bundled_store):
@@ -186,7 +193,7 @@ def test_competence_matrix_falls_back_on_the_holders_territory_and_says_so(bundl
 # --- 2. level-holding-competence -------------------------------------------------------------
 
 def test_level_holding_housing_includes_narrower_competences(bundled_store):
-    found = rows(bundled_store, "level-holding-competence")  # housing by default
+    found = rows(bundled_store, "level-holding-competence", territory="*")  # housing by default
     turin = {(row["levelLabel"], row["holderLabel"], row["qualifier"])
              for row in found if row["territoryName"] == "Turin"}
     assert turin == {("Regional", "Piedmont Region", "planning & funding"),
@@ -194,7 +201,8 @@ def test_level_holding_housing_includes_narrower_competences(bundled_store):
     lyon = {row["holder"]: row["heldAs"] for row in found if row["territoryName"] == "Lyon"}
     assert lyon[ACTOR + "fr-lyon-metropolis"] == "narrower: Habitat and housing"
     assert lyon[ACTOR + "fr-national-government"] == "the competence"
-    education = rows(bundled_store, "level-holding-competence", competence="education")
+    education = rows(bundled_store, "level-holding-competence", competence="education",
+                     territory="*")
     assert COMPETENCE + "early-childhood" in {row["held"] for row in education}
     assert COMPETENCE + "housing" not in {row["held"] for row in education}
 
@@ -273,7 +281,7 @@ def test_instruments_and_gaps_for_one_gap(bundled_store):
 # --- 6. shared-competences -------------------------------------------------------------------
 
 def test_shared_competences(bundled_store):
-    found = rows(bundled_store, "shared-competences")
+    found = rows(bundled_store, "shared-competences", territory="*")
     pairs = {(row["territoryName"], row["competenceLabel"], row["relation"], row["upperLevel"],
               row["lowerLevel"]) for row in found}
     assert ("Vienna", "Health", "same", "national", "regional") in pairs
@@ -289,7 +297,8 @@ def test_shared_competences(bundled_store):
 # --- 7. actors-without-cross-level-link ------------------------------------------------------
 
 def test_actors_without_a_link_across_levels_checked_by_hand(bundled_store):
-    found = {row["actor"]: row for row in rows(bundled_store, "actors-without-cross-level-link")}
+    found = {row["actor"]: row for row in rows(bundled_store, "actors-without-cross-level-link",
+                                               territory="*")}
     # Besançon's only link is the contract the Diair plans with it (seed 000 lines 128-130).
     besancon = found[ACTOR + "fr-besancon"]
     assert (besancon["reportedLinks"], besancon["pendingCrossLevelLinks"]) == ("0", "1")
@@ -307,7 +316,7 @@ def test_actors_without_a_link_across_levels_checked_by_hand(bundled_store):
 # --- 8. links-valid-at -----------------------------------------------------------------------
 
 def ctair_contracts(store, day: str) -> set[str]:
-    return {row["toLabel"] for row in rows(store, "links-valid-at", date=day)
+    return {row["toLabel"] for row in rows(store, "links-valid-at", date=day, territory="*")
             if row["instrument"] == INSTRUMENT + "fr-ctair"
             and row["linkType"].endswith("/contracts-with")}
 
@@ -318,13 +327,14 @@ def test_ctair_contracts_in_force_in_2019_and_2021_differ(bundled_store):
     assert in_2019 < in_2021
     assert len(in_2021) == 11
     assert all(any(city in name for name in in_2021) for city in CTAIR_2020)
-    found = rows(bundled_store, "links-valid-at")
+    found = rows(bundled_store, "links-valid-at", territory="*")
     assert not any("Besançon" in row["toLabel"] for row in found)  # planned, not in force
 
 
 def test_a_link_with_an_end_is_not_in_force_after_it(bundled_store):
     def strategy_partners(day: str) -> set[str]:
-        return {row["toLabel"] for row in rows(bundled_store, "links-valid-at", date=day)
+        return {row["toLabel"] for row in rows(bundled_store, "links-valid-at", date=day,
+                                               territory="*")
                 if row["instrument"] == INSTRUMENT + "fr-national-strategy-refugee-integration"}
 
     assert len(strategy_partners("2019-06-30")) == 2  # 2018-2021 (seed 000 lines 57-64)
@@ -362,7 +372,7 @@ def test_statements_with_sources_are_every_data_row_citing_the_document(bundled_
 def test_conflicts_found_on_the_bundled_data(bundled_store):
     """The National Strategy ends in 2021 (seed 000) or 2020 (seed 002 line 61); Turin's migrant
     integration is national (seed 004 line 105) or regional (line 184)."""
-    found = rows(bundled_store, "conflicting-statements")
+    found = rows(bundled_store, "conflicting-statements", territory="*")
     strategy = [row for row in found
                 if row["subject"] == INSTRUMENT + "fr-national-strategy-refugee-integration"]
     assert [(row["kind"], row["stated1"], row["source1"], row["stated2"], row["source2"],
@@ -420,7 +430,7 @@ def test_contracts_signed_in_2020_under_the_ctair(bundled_store):
 
 
 def test_funding_flows_carry_their_amounts(bundled_store):
-    found = rows(bundled_store, "funding-flows", country="FR")
+    found = rows(bundled_store, "funding-flows", country="FR", territory="*")
     dpv = [row for row in found if row["link"].endswith("/dpv-state-municipalities")]
     assert [row["amounts"] for row in dpv] == ["150000000 EUR (2017) [4685-4691]"]
     ctair = [row for row in found if row["instrument"] == INSTRUMENT + "fr-ctair"
@@ -428,11 +438,12 @@ def test_funding_flows_carry_their_amounts(bundled_store):
     assert len(ctair) == 11
     assert all("300000 EUR (2020) [114-116]" in row["instrumentAmounts"] for row in ctair)
     assert all(row["linkTypeLabel"] in ("funds", "administers funds of")
-               for row in rows(bundled_store, "funding-flows"))
+               for row in rows(bundled_store, "funding-flows", territory="*"))
 
 
 def test_decoupled_territories(bundled_store):
-    found = {row["territoryName"]: row for row in rows(bundled_store, "decoupled-territories")}
+    found = {row["territoryName"]: row for row in rows(bundled_store, "decoupled-territories",
+                                                        territory="*")}
     # Vienna: national and regional competences (seed 004 line 185), no link between the
     # Austrian government and the City of Vienna in the data.
     assert found["Vienna"]["decoupled"] == "true"
@@ -469,6 +480,81 @@ def test_figures_of_one_instrument_by_id_or_name(bundled_store):
     assert rows(bundled_store, "figures", of=label.upper()) == by_id
     counts = rows(bundled_store, "figures", of="fr-ctair", measure="count")
     assert counts and {row["kind"] for row in counts} == {"count"}
+
+
+# --- one territory or all ---------------------------------------------------------------------
+# A query that would list a whole country takes a territory, one of the bundled data by default:
+# its rows for one territory are the rows of `territory=*` that belong to that territory, in the
+# same order, whatever the case of the name.
+
+#: query -> the column that names a row's territory
+BY_TERRITORY_COLUMN = {"shared-competences": "territoryName", "decoupled-territories":
+                       "territoryName", "level-holding-competence": "territoryName"}
+
+
+@pytest.mark.parametrize("name", sorted(BY_TERRITORY_COLUMN))
+@pytest.mark.parametrize("territory", ["Vienna", "lyon", "TURIN"])
+def test_one_territory_is_its_part_of_the_whole_listing(bundled_store, name, territory):
+    column = BY_TERRITORY_COLUMN[name]
+    everything = rows(bundled_store, name, territory="*")
+    own = [row for row in everything if row[column].lower() == territory.lower()]
+    assert own, f"{name} has no row for {territory} on the bundled data"
+    assert rows(bundled_store, name, territory=territory) == own
+
+
+def placed_in(store, territory: str) -> set[str]:
+    """The actors the data places in ``territory`` (their own ga:territory)."""
+    return {row["actor"].value for row in store.select(
+        "SELECT ?actor WHERE { ?actor ga:territory ?place . ?place rdfs:label ?name "
+        f'FILTER(LCASE(STR(?name)) = "{territory.lower()}") }}')}
+
+
+@pytest.mark.parametrize("name", ["links-valid-at", "funding-flows"])
+@pytest.mark.parametrize("territory", ["Lyon", "Turin"])
+def test_the_links_of_a_territory_are_those_with_an_end_placed_in_it(bundled_store, name,
+                                                                      territory):
+    inside = placed_in(bundled_store, territory)
+    everything = rows(bundled_store, name, territory="*")
+    own = [row for row in everything if row["from"] in inside or row["to"] in inside]
+    assert own
+    assert rows(bundled_store, name, territory=territory) == own
+
+
+def test_the_actors_of_a_territory_without_a_link_across_levels(bundled_store):
+    inside = placed_in(bundled_store, "Vienna")
+    everything = rows(bundled_store, "actors-without-cross-level-link", territory="*")
+    own = [row for row in everything if row["actor"] in inside]
+    assert own
+    assert rows(bundled_store, "actors-without-cross-level-link", territory="vienna") == own
+
+
+def test_the_conflicts_of_a_territory_keep_the_other_kinds(bundled_store):
+    everything = rows(bundled_store, "conflicting-statements", territory="*")
+    turin = rows(bundled_store, "conflicting-statements", territory="Turin")
+    assert turin == [row for row in everything if row["kind"] != "competence allocation"
+                     or row["subjectLabel"] == "Turin"]
+    assert {row["kind"] for row in turin} >= {"competence allocation", "instrument period"}
+
+
+def test_an_unknown_territory_gives_no_rows(bundled_store):
+    for name in (*BY_TERRITORY_COLUMN, "links-valid-at", "actors-without-cross-level-link"):
+        assert rows(bundled_store, name, territory="Atlantis") == [], name
+
+
+def test_a_variable_named_from_does_not_parse_the_query(monkeypatch):
+    """Looking for FROM clauses parses the text with rdflib (0.2 s for a long query): ?from, a
+    string "from" or a comment must not set it off, a FROM clause must."""
+    from rdflib.plugins.sparql import parser
+
+    from govatlas.queries.view import dataset_clauses
+
+    parsed = []
+    real = parser.parseQuery
+    monkeypatch.setattr(parser, "parseQuery", lambda text: parsed.append(text) or real(text))
+    assert dataset_clauses('SELECT ?from WHERE { ?from ?p "from" } # from here') is None
+    assert dataset_clauses("SELECT $from WHERE { <x:a#from> ?p $from }") is None
+    assert parsed == []
+    assert dataset_clauses("SELECT * FROM <x:g> WHERE { ?s ?p ?o }") == (["x:g"], [])
 
 
 # --- typed tables, as a notebook gets them ----------------------------------------------------

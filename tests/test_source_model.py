@@ -129,7 +129,8 @@ def test_a_links_competence_reaches_the_property_graph(bundled_store):
 def test_viennas_education_sets_the_federal_claim_against_the_provincial_one(bundled_store):
     """Seed 000 lines 2579-2587: primary and secondary education is the federal ministry's
     (it names no territory); seed 004 line 185: it is Vienna's, as a province."""
-    found = [r for r in rows(govatlas.query("conflicting-statements", store=bundled_store))
+    found = [r for r in rows(govatlas.query("conflicting-statements", store=bundled_store,
+                                                 territory="*"))
              if r["subjectLabel"] == "Vienna" and r["fact"] == "Education"]
     assert [(r["kind"], r["stated1"], r["source1"], r["locator1"], r["stated2"], r["source2"],
              r["locator2"]) for r in found] == [
@@ -208,7 +209,8 @@ def test_national_statements_grow_linearly_with_territories(empty_store, dataset
 def test_the_pacts_18_and_a_dozen_are_both_kept_with_their_lines(bundled_store):
     """Seed 003 line 17: a pact with 18 municipalities; line 38, the cited news item's title:
     'une douzaine de communes'."""
-    found = [r for r in rows(govatlas.query("conflicting-statements", store=bundled_store))
+    found = [r for r in rows(govatlas.query("conflicting-statements", store=bundled_store,
+                                                 territory="*"))
              if r["kind"] == "dispute"]
     assert len(found) == 1
     row = found[0]
