@@ -133,19 +133,20 @@ class DatasetConverter:
 
     def __init__(self, name: str, graph: str, vocabulary: Vocabulary,
                  known: KnownIds | None = None,
-                 sink: Callable[[list[ox.Quad]], None] | None = None) -> None:
-        """``sink``, when given, receives the quads in batches of :data:`BATCH_QUADS` as
-        they are made, so the dataset is never held whole, and in the default graph (the
-        sink writes them where they go, as N-Triples for the bulk loader); without it they
-        are kept in :attr:`quads`, in ``graph`` (a scratch store in memory holds them all
+                 sink: Callable[[list[str]], None] | None = None) -> None:
+        """``sink``, when given, receives the statements in batches of :data:`BATCH_QUADS`
+        N-Triples lines as they are made, so the dataset is never held whole (the sink
+        writes them to a file for the bulk loader; a line made from the terms' own
+        serialisation costs a third of a quad made and serialised); without it they are
+        kept in :attr:`quads`, in ``graph`` (a scratch store in memory holds them all
         anyway)."""
         self.name = name
         self.sink = sink
-        self.graph: ox.NamedNode | ox.DefaultGraph = (
-            N(graph) if sink is None else ox.DefaultGraph())
+        self.graph = N(graph)
         self.vocabulary = vocabulary
         self.known = known or KnownIds()
         self.quads: list[ox.Quad] = []
+        self.lines: list[str] = []
         self.problems: list[Problem] = []
         # What the checks need of the rows, not the rows (read again for each pass, see
         # loaders.tables.Rows): ids with the line defining them, interned.
@@ -169,10 +170,13 @@ class DatasetConverter:
     # --- small helpers ---------------------------------------------------------------------
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode,
             obj: ox.NamedNode | ox.Literal) -> None:
-        self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
-        if self.sink is not None and len(self.quads) >= BATCH_QUADS:
-            self.sink(self.quads)
-            self.quads = []
+        if self.sink is None:
+            self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
+            return
+        self.lines.append(f"{subject} {predicate} {obj} .\n")
+        if len(self.lines) >= BATCH_QUADS:
+            self.sink(self.lines)
+            self.lines = []
 
     def problem(self, row: Row, column: str | None, message: str, fix: str | None) -> None:
         self.problems.append(Problem(row.file, row.line, column, message, fix))
@@ -456,9 +460,9 @@ class DatasetConverter:
                 self.text(node, N(DCTERMS + "date"), row.get("year"))
                 if row.get("url"):
                     self.add(node, N(DCTERMS + "source"), ox.Literal(row.get("url")))
-        if self.sink is not None and self.quads:
-            self.sink(self.quads)
-            self.quads = []
+        if self.sink is not None and self.lines:
+            self.sink(self.lines)
+            self.lines = []
         return self.quads, self.problems
 
     def read_sources(self, table: Table) -> None:
