@@ -32,9 +32,9 @@ from govatlas.ontology.vocabulary import vocabulary
 
 from .store import BULK_THRESHOLD, GraphStore
 
-__all__ = ["LoadReport", "build", "bundled_datasets", "convert", "dataset_name", "derive",
-           "known_ids", "load_dataset", "load_datasets", "load_ontology", "repair",
-           "scratch_store", "spool_dataset"]
+__all__ = ["Checked", "LoadReport", "build", "bundled_datasets", "check_dataset", "convert",
+           "dataset_name", "derive", "known_ids", "load_dataset", "load_datasets",
+           "load_ontology", "rebuild_needed", "repair", "scratch_store", "spool_dataset"]
 
 
 def bundled_datasets() -> list[Path]:
@@ -127,48 +127,102 @@ def load_dataset(store: GraphStore, path: Path, name: str | None = None,
             store.replace_graph(item.graph, quads)
         count = len(quads)
     else:
-        spool, count, problems = spool_dataset(store, item)
-        if problems:
-            spool.unlink()
-            raise DataError(problems)
-        if count < BULK_THRESHOLD:  # small: one transaction, no bulk loader start-up
-            target = ox.NamedNode(item.graph)
-            store.replace_graph(item.graph, [
-                ox.Quad(t.subject, t.predicate, t.object, target)
-                for t in ox.parse(path=str(spool), format=ox.RdfFormat.N_TRIPLES)])
-            spool.unlink()
-        else:
-            store.note_replacing(item.graph, spool)
-            store.replace_from_spool(item.graph, spool, also_drop=[DERIVED_GRAPH])
+        checked = check_dataset(store, item)
+        if derive_after and rebuild_needed(store, [item.graph]):
+            _rebuild(store, [checked], f"the load of {path}")
+            return checked.report
+        _store_in_place(store, checked)
+        count = checked.report.quads
     if not dry_run and derive_after:
         derive(store)
     return LoadReport(item.name, item.graph, count, replaced, path)
 
 
-def spool_dataset(store: GraphStore, item: Input) -> tuple[Path, int, list[Problem]]:
+@dataclass(frozen=True)
+class Checked:
+    """A dataset checked whole and converted into its N-Triples spool file, not yet stored."""
+
+    report: LoadReport
+    spool: Path
+
+
+def check_dataset(store: GraphStore, item: Input, known: KnownIds | None = None) -> Checked:
+    """Check ``item`` against what ``store`` holds (and ``known``: ids of datasets checked
+    before it in the same load) and convert it into its spool file; :class:`DataError` with
+    every problem, the store untouched."""
+    spool, count, problems = spool_dataset(store, item, known)
+    if problems:
+        spool.unlink()
+        raise DataError(problems)
+    replaced = item.graph in store.graphs()
+    return Checked(LoadReport(item.name, item.graph, count, replaced, item.path), spool)
+
+
+def _store_in_place(store: GraphStore, checked: Checked) -> None:
+    """Write a checked dataset into ``store`` itself (a new graph, or a small one replaced)."""
+    graph, spool = checked.report.graph, checked.spool
+    if checked.report.quads < BULK_THRESHOLD:  # small: one transaction, no bulk loader start-up
+        target = ox.NamedNode(graph)
+        store.replace_graph(graph, [
+            ox.Quad(t.subject, t.predicate, t.object, target)
+            for t in ox.parse(path=str(spool), format=ox.RdfFormat.N_TRIPLES)])
+        spool.unlink()
+    else:
+        store.note_replacing(graph, spool)
+        store.replace_from_spool(graph, spool, also_drop=[DERIVED_GRAPH])
+
+
+def rebuild_needed(store: GraphStore, graphs: Iterable[str]) -> bool:
+    """Whether storing ``graphs`` deletes enough (the old graphs and the derived graph, which
+    every load recomputes) that a fresh store beside this one is cheaper than deleting in
+    place: Oxigraph deletes triple by triple in a transaction, about twice the CPU of
+    bulk-loading the same triples, and holds the transaction in memory."""
+    if store.path is None:
+        return False
+    return any(store.holds_at_least(graph, BULK_THRESHOLD)
+               for graph in [*graphs, DERIVED_GRAPH])
+
+
+def _rebuild(store: GraphStore, checked: list[Checked], what: str) -> None:
+    """Store ``checked`` by rebuilding the store beside itself with the bulk loader: the
+    other graphs copied over, the checked files loaded, the derived graph recomputed, then
+    swapped in (see :meth:`GraphStore.rebuilding`: a kill leaves the old or the new store)."""
+    replace = {entry.report.graph: entry.spool for entry in checked}
+    with store.rebuilding(what, replace, drop=[DERIVED_GRAPH]) as fresh:
+        derive(fresh)
+
+
+def spool_dataset(store: GraphStore, item: Input, known: KnownIds | None = None,
+                  ) -> tuple[Path, int, list[Problem]]:
     """Convert ``item`` into an N-Triples file beside the on-disk store, batch by batch:
     the file, the number of statements written, and every problem found.
 
     Nothing is written to the store here: the dataset is checked whole (every problem in
-    one run) while memory holds one batch of quads, the rows and the ids, never the
-    dataset's quads (a list of them took about 110 times the CSV's size). The bulk loader
-    then reads the file, in Oxigraph, without a transaction.
+    one run) while memory holds one batch of quads and the ids, never the dataset's quads
+    (a list of them took about 110 times the CSV's size) nor its rows (read from the file
+    again for each pass). The bulk loader then reads the file, in Oxigraph, without a
+    transaction. ``known`` adds ids the store does not hold yet, and receives this
+    dataset's own.
     """
     spool = store.spool_path(item.graph)
     count = 0
     with spool.open("wb") as handle:
-        def sink(batch: list[ox.Quad]) -> None:
+        def sink(lines: list[str]) -> None:
             nonlocal count
-            count += len(batch)
-            # quads in the default graph serialise as N-Triples lines
-            ox.serialize(batch, output=handle, format=ox.RdfFormat.N_QUADS)
+            count += len(lines)
+            handle.write("".join(lines).encode("utf-8"))
 
         if item.quads is not None:
-            sink([ox.Quad(q.subject, q.predicate, q.object) for q in item.quads])
-            return spool, count, []
-        converter = DatasetConverter(item.name, item.graph, vocabulary(),
-                                     known_ids(store, exclude_graph=item.graph), sink=sink)
+            ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in item.quads),
+                         output=handle, format=ox.RdfFormat.N_TRIPLES)
+            return spool, len(item.quads), []
+        ids = known_ids(store, exclude_graph=item.graph)
+        if known is not None:
+            ids.update(known)
+        converter = DatasetConverter(item.name, item.graph, vocabulary(), ids, sink=sink)
         _, problems = converter.convert_collecting(item.tables or {})
+        if known is not None:
+            known.update(converter.declared())
     return spool, count, problems
 
 
@@ -176,7 +230,11 @@ def load_datasets(store: GraphStore, paths: Iterable[Path], name: str | None = N
                   dry_run: bool = False, progress: Callable[[str], None] | None = None,
                   ) -> tuple[list[LoadReport], list[DataError]]:
     """Load each of ``paths`` on its own: one with problems is left out, the others are
-    stored. The derived graph is recomputed once, if anything was written."""
+    stored. The derived graph is recomputed once, if anything was written.
+
+    When the load would delete a large graph (a dataset replaced, or the derived graph of a
+    large store), every dataset is checked first and the store is rebuilt beside itself
+    with them (:func:`rebuild_needed`); else each is written in place as it is checked."""
     reports: list[LoadReport] = []
     failures: list[DataError] = []
     paths = list(paths)
@@ -187,9 +245,23 @@ def load_datasets(store: GraphStore, paths: Iterable[Path], name: str | None = N
             except DataError as error:
                 failures.append(error)
         return reports, failures
-    stored = set(store.graphs())
-    new = {DATASET_GRAPH + (name or dataset_name(path)) for path in paths} - stored
-    with store.writing(f"the load of {', '.join(str(path) for path in paths)}", new):
+    what = f"the load of {', '.join(str(path) for path in paths)}"
+    graphs = [DATASET_GRAPH + (name or dataset_name(path)) for path in paths]
+    if rebuild_needed(store, graphs):
+        checked: list[Checked] = []
+        known = KnownIds()
+        for path in paths:
+            if progress:
+                progress(dataset_name(path))
+            try:
+                checked.append(check_dataset(store, read_input(path, name), known))
+            except DataError as error:
+                failures.append(error)
+        if checked:
+            _rebuild(store, checked, what)
+        return [entry.report for entry in checked], failures
+    new = set(graphs) - set(store.graphs())
+    with store.writing(what, new):
         for path in paths:
             if progress:
                 progress(dataset_name(path))
@@ -212,12 +284,26 @@ def repair(store: GraphStore) -> str | None:
 def build(store: GraphStore, paths: list[Path] | None = None,
           progress: Callable[[str], None] | None = None) -> list[LoadReport]:
     """Empty ``store``, then load the ontology and every dataset (the bundled ones by
-    default); :class:`DataError` with every dataset's problems if any has one."""
+    default); :class:`DataError` with every dataset's problems if any has one.
+
+    An on-disk store that holds a large graph is built afresh beside itself and swapped in (see
+    :meth:`GraphStore.rebuilding`): emptying it in place deletes triple by triple, and a
+    failed or killed build then leaves the old store as it was."""
+    paths = paths if paths is not None else bundled_datasets()
+    if store.path is not None and any(store.holds_at_least(graph, BULK_THRESHOLD)
+                                      for graph in store.graphs()):
+        with store.rebuilding("a build", replace={}, drop=store.graphs()) as fresh:
+            return _build_empty(fresh, paths, progress)
     with store.writing("a build", new_graphs=[]):
         store.clear()
+    return _build_empty(store, paths, progress)
+
+
+def _build_empty(store: GraphStore, paths: list[Path],
+                 progress: Callable[[str], None] | None) -> list[LoadReport]:
+    with store.writing("a build", new_graphs=[]):
         reports = [load_ontology(store)]
-    loaded, failures = load_datasets(
-        store, paths if paths is not None else bundled_datasets(), progress=progress)
+    loaded, failures = load_datasets(store, paths, progress=progress)
     if failures:
         raise DataError([problem for failure in failures for problem in failure.problems])
     if not loaded:

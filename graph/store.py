@@ -13,9 +13,11 @@ need it (pySHACL): :meth:`GraphStore.to_rdflib` hands the graph over.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
@@ -48,6 +50,8 @@ class GraphStore:
         self.store = store
         self.path = path
         self.read_only = read_only
+        #: what an interrupted rebuild was, if opening this store finished or discarded it
+        self.settled: str | None = None
         #: whether the default graph holds the union of the named graphs (see :meth:`select`)
         self.union_in_default = self._default_is_union()
         if not self.union_in_default and not read_only:
@@ -95,18 +99,16 @@ class GraphStore:
         path = path or default_store_path()
         try:
             if read_only:
+                refusal = read_refusal(path)
+                if refusal is not None:
+                    raise StoreError(refusal)
                 if not path.exists():
                     raise StoreError(f"no store at {path}: run `govatlas build` first")
-                opened = cls(ox.Store.read_only(str(path)), path, read_only=True)
-                state = opened.interrupted()
-                if state is not None:
-                    raise StoreError(
-                        f"the store at {path} was left half written ({state['what']} was "
-                        "interrupted), so its answers could be wrong: run `govatlas repair` "
-                        "(or any load or build), which repairs it first")
-                return opened
+                return cls(ox.Store.read_only(str(path)), path, read_only=True)
+            finished = _settle_rebuild(path)
             path.mkdir(parents=True, exist_ok=True)
             opened = cls(ox.Store(str(path)), path)
+            opened.settled = finished
             # after a kill the write-ahead log is replayed on every open until it is written
             # out: flushing here makes the next reads as fast as before
             opened.store.flush()
@@ -123,17 +125,18 @@ class GraphStore:
     # has one (saying how to repair it), and the next command that opens it for writing repairs
     # it first. The marker is written and removed atomically (a rename).
     def marker_path(self) -> Path | None:
-        return self.path.with_name(self.path.name + ".pending") if self.path else None
+        return _marker(self.path) if self.path else None
 
     def interrupted(self) -> dict | None:
         """What an interrupted write was doing, if one was (see :meth:`writing`)."""
+        return _pending(self.path) if self.path else None
+
+    def _write_marker(self, state: dict) -> None:
         marker = self.marker_path()
-        if marker is None or not marker.exists():
-            return None
-        try:
-            return json.loads(marker.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {"what": "an unknown write", "new_graphs": []}
+        assert marker is not None
+        partial = marker.with_name(marker.name + ".tmp")
+        partial.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(partial, marker)
 
     @contextmanager
     def writing(self, what: str, new_graphs: Iterable[str] = ()) -> Iterator[None]:
@@ -144,10 +147,7 @@ class GraphStore:
             yield
             return
         self.store.flush()
-        state = {"what": what, "new_graphs": sorted(new_graphs)}
-        partial = marker.with_name(marker.name + ".tmp")
-        partial.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(partial, marker)
+        self._write_marker({"what": what, "new_graphs": sorted(new_graphs)})
         yield
         self.store.flush()
         marker.unlink()
@@ -162,34 +162,91 @@ class GraphStore:
         if marker is None or state is None:
             return  # not inside writing(): nothing to repair from
         state.setdefault("replacing", {})[graph] = str(spool)
-        partial = marker.with_name(marker.name + ".tmp")
-        partial.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(partial, marker)
+        self._write_marker(state)
 
     def spool_path(self, name: str) -> Path:
         """A file beside the on-disk store for data on its way in (``<store>.incoming/``):
         on the same disk, never in memory, and kept until the write it serves is done."""
         if self.path is None:
             raise StoreError("an in-memory store has no spool folder")
-        folder = self.path.with_name(self.path.name + ".incoming")
+        folder = _spool_folder(self.path)
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{slug_name(name)}.nt"
 
     def _remove_spools(self) -> None:
+        if self.path is not None:
+            shutil.rmtree(_spool_folder(self.path), ignore_errors=True)
+
+    # --- rebuilding beside the store --------------------------------------------------------
+    # Replacing a large graph in place costs far more than loading it: Oxigraph deletes
+    # triple by triple in a transaction (the old graph, the derived graph, the union), which
+    # made a reload cost 2.5 times a first load in CPU and twice its memory. A rebuild writes
+    # a fresh store beside the old one with the bulk loader only (what a first load does) and
+    # swaps it in with two renames. The marker says which phase a kill interrupted:
+    # "building" (the old store is untouched and complete: reads go on, the next writable
+    # open discards the unfinished one) or "swapping" (the new store is complete: the next
+    # writable open, or `govatlas repair`, finishes the renames; reads refuse until then).
+    @contextmanager
+    def rebuilding(self, what: str, replace: dict[str, Path],
+                   drop: Iterable[str] = ()) -> Iterator[GraphStore]:
+        """Yield a fresh on-disk store holding every graph of this one but ``drop``, each
+        graph of ``replace`` holding the triples of its N-Triples file instead, union
+        included; when the block ends (the caller derives in it), swap it in for this one.
+
+        This store is only read until the swap, so an exception or a kill before it leaves
+        it as it was. After the swap :attr:`store` is the new database.
+        """
         if self.path is None:
-            return
-        folder = self.path.with_name(self.path.name + ".incoming")
-        if folder.is_dir():
-            for leftover in folder.iterdir():
-                leftover.unlink(missing_ok=True)
-            folder.rmdir()
+            raise StoreError("an in-memory store is replaced in place, not rebuilt")
+        fresh_path, old_path = _beside(self.path, ".next"), _beside(self.path, ".old")
+        for leftover in (fresh_path, old_path, _spool_folder(fresh_path)):
+            shutil.rmtree(leftover, ignore_errors=True)
+        state = {"what": what, "rebuild": {"phase": "building", "next": str(fresh_path),
+                                           "old": str(old_path)}}
+        self._write_marker(state)
+        fresh: GraphStore | None = GraphStore(ox.Store(str(fresh_path)), fresh_path)
+        try:
+            files: list[tuple[ox.NamedNode, Path]] = []
+            skipped = set(replace) | set(drop)
+            for graph in sorted(self.store.named_graphs(), key=lambda node: node.value):
+                if graph.value not in skipped:
+                    dump = self.spool_path(f"kept-{graph.value}")
+                    self.store.dump(str(dump), ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                    files.append((graph, dump))
+            files += [(ox.NamedNode(graph), Path(file)) for graph, file in replace.items()]
+            for graph, file in files:
+                fresh._bulk_load_file(file, graph)
+                fresh.store.add_graph(graph)  # an empty graph is still a stored graph
+            for _, file in files:  # the union, each triple once (the store is a set)
+                fresh._bulk_load_file(file, DEFAULT)
+            yield fresh
+            fresh.close()
+        except BaseException:
+            fresh.close()
+            fresh = None
+            gc.collect()  # pyoxigraph releases the database when the object goes
+            shutil.rmtree(fresh_path, ignore_errors=True)
+            shutil.rmtree(_spool_folder(fresh_path), ignore_errors=True)
+            self.marker_path().unlink(missing_ok=True)  # type: ignore[union-attr]
+            self._remove_spools()
+            raise
+        fresh = None
+        state["rebuild"]["phase"] = "swapping"
+        self._write_marker(state)
+        self.store.flush()
+        self.store = None  # type: ignore[assignment]
+        gc.collect()
+        _settle_rebuild(self.path)
+        self.store = ox.Store(str(self.path))
+        self.union_in_default = True
 
     def repair(self, rules: Iterable[tuple[str, str]], derived_graph: str) -> str | None:
         """Undo what an interrupted write left: remove the graphs it was creating, rebuild the
         union and the derived graph. Returns what the write was, or None if none was."""
         state = self.interrupted()
-        if state is None:
-            return None
+        if state is None:  # a kill before any write may have left a converted file
+            self._remove_spools()
+            return self.settled
         replacing = {graph: Path(spool) for graph, spool in state.get("replacing", {}).items()
                      if Path(spool).is_file()}
         for graph in state.get("new_graphs", []):
@@ -347,6 +404,13 @@ class GraphStore:
                     return
                 self.store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
+    def holds_at_least(self, graph: str, count: int) -> bool:
+        """Whether ``graph`` holds ``count`` quads or more (read no further than that)."""
+        node = ox.NamedNode(graph)
+        if not self.store.contains_named_graph(node):
+            return False
+        return sum(1 for _ in islice(self.quads(graph), count)) >= count
+
     def remove_graph(self, graph: str) -> bool:
         """Remove ``graph`` and take its triples out of the union (unless another graph
         states them). A large graph on disk is dropped whole and the union rebuilt from the
@@ -469,6 +533,65 @@ class GraphStore:
             if data:
                 result.parse(data=data, format="nt")
         return result
+
+
+def _beside(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _marker(path: Path) -> Path:
+    return _beside(path, ".pending")
+
+
+def _spool_folder(path: Path) -> Path:
+    return _beside(path, ".incoming")
+
+
+def _pending(path: Path) -> dict | None:
+    """The state an unfinished write left in the marker beside the store at ``path``."""
+    marker = _marker(path)
+    if not marker.exists():
+        return None
+    try:
+        return json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"what": "an unknown write", "new_graphs": []}
+
+
+def read_refusal(path: Path) -> str | None:
+    """Why the store at ``path`` must not be read now (a write was interrupted and its
+    answers could be wrong), or None. A rebuild still building leaves the store untouched,
+    so it is read as it stands."""
+    state = _pending(path)
+    if state is None or state.get("rebuild", {}).get("phase") == "building":
+        return None
+    return (f"the store at {path} was left half written ({state['what']} was interrupted), "
+            "so its answers could be wrong: run `govatlas repair` (or any load or build), "
+            "which repairs it first")
+
+
+def _settle_rebuild(path: Path) -> str | None:
+    """Finish or discard the rebuild the marker beside ``path`` names (see
+    :meth:`GraphStore.rebuilding`); returns what it was, or None if there was none.
+
+    Renames and removals only, so it costs milliseconds; each step can be repeated, so a
+    kill during it is settled by the next call. A rebuild still building is discarded (the
+    old store is complete); one swapping is finished (the new store is complete).
+    """
+    state = _pending(path)
+    if state is None or "rebuild" not in state:
+        return None
+    rebuild = state["rebuild"]
+    fresh, old = Path(rebuild["next"]), Path(rebuild["old"])
+    if rebuild["phase"] == "swapping" and fresh.exists():
+        if path.exists() and not old.exists():
+            os.rename(path, old)
+        os.rename(fresh, path)
+    for leftover in (fresh, old, _spool_folder(fresh), _spool_folder(path)):
+        shutil.rmtree(leftover, ignore_errors=True)
+    _marker(fresh).unlink(missing_ok=True)  # a build writes in the fresh store as in any
+    _marker(path).unlink(missing_ok=True)
+    return str(state.get("what"))
 
 
 def slug_name(text: str) -> str:

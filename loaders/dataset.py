@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,46 +121,62 @@ class KnownIds:
     instruments: set[str] = field(default_factory=set)
     links: set[str] = field(default_factory=set)
 
+    def update(self, other: KnownIds) -> None:
+        """Add the ids of ``other`` (a dataset checked earlier in the same load)."""
+        self.actors.update(other.actors)
+        self.instruments |= other.instruments
+        self.links |= other.links
+
 
 class DatasetConverter:
     """Checks the tables of one dataset and builds its quads in the dataset's named graph."""
 
     def __init__(self, name: str, graph: str, vocabulary: Vocabulary,
                  known: KnownIds | None = None,
-                 sink: Callable[[list[ox.Quad]], None] | None = None) -> None:
-        """``sink``, when given, receives the quads in batches of :data:`BATCH_QUADS` as
-        they are made, so the dataset is never held whole, and in the default graph (the
-        sink writes them where they go, as N-Triples for the bulk loader); without it they
-        are kept in :attr:`quads`, in ``graph`` (a scratch store in memory holds them all
+                 sink: Callable[[list[str]], None] | None = None) -> None:
+        """``sink``, when given, receives the statements in batches of :data:`BATCH_QUADS`
+        N-Triples lines as they are made, so the dataset is never held whole (the sink
+        writes them to a file for the bulk loader; a line made from the terms' own
+        serialisation costs a third of a quad made and serialised); without it they are
+        kept in :attr:`quads`, in ``graph`` (a scratch store in memory holds them all
         anyway)."""
         self.name = name
         self.sink = sink
-        self.graph: ox.NamedNode | ox.DefaultGraph = (
-            N(graph) if sink is None else ox.DefaultGraph())
+        self.graph = N(graph)
         self.vocabulary = vocabulary
         self.known = known or KnownIds()
         self.quads: list[ox.Quad] = []
+        self.lines: list[str] = []
         self.problems: list[Problem] = []
-        self.actors: dict[str, tuple[str, Row]] = {}
-        self.instruments: dict[str, Row] = {}
-        self.links: dict[str, Row] = {}
+        # What the checks need of the rows, not the rows (read again for each pass, see
+        # loaders.tables.Rows): ids with the line defining them, interned.
+        self.actors: dict[str, tuple[str, int]] = {}  # id -> (type IRI once read, line)
+        self.actors_file = ""
+        self.parents: dict[str, str] = {}
+        self.labels: dict[str, str] = {}  # actor or instrument id -> label, for names.csv
+        self.instruments: dict[str, int] = {}
+        self.links: dict[str, int] = {}
         self.documents: dict[str, ox.NamedNode] = {}
         self.source_titles: dict[str, Row] = {}
         self.territories: dict[str, ox.NamedNode] = {}
-        self.statements: dict[str, Row] = {}
-        # ids of allocations and figures (their ``id`` column) -> statement IRI and row, so a
-        # row's ``conflicts_with`` can name another; the disputes are built once all are read
+        self.statements: dict[str, int] = {}  # statement IRI -> line of its row
+        # ids of allocations and figures (their ``id`` column) -> statement IRI and the row's
+        # place with its holder and competence, so a row's ``conflicts_with`` or a link's
+        # ``allocation`` can name another; the disputes are built once all are read
         self.statement_ids: dict[str, tuple[str, Row]] = {}
         self.pending_disputes: list[tuple[Row, ox.NamedNode]] = []
-        self.events: dict[str, Row] = {}
+        self.events: dict[str, int] = {}
 
     # --- small helpers ---------------------------------------------------------------------
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode,
             obj: ox.NamedNode | ox.Literal) -> None:
-        self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
-        if self.sink is not None and len(self.quads) >= BATCH_QUADS:
-            self.sink(self.quads)
-            self.quads = []
+        if self.sink is None:
+            self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
+            return
+        self.lines.append(f"{subject} {predicate} {obj} .\n")
+        if len(self.lines) >= BATCH_QUADS:
+            self.sink(self.lines)
+            self.lines = []
 
     def problem(self, row: Row, column: str | None, message: str, fix: str | None) -> None:
         self.problems.append(Problem(row.file, row.line, column, message, fix))
@@ -237,7 +254,7 @@ class DatasetConverter:
         if not statement_id:
             return self.statement(row, kind, columns, rdf_class)
         entry = self.statement_ids.get(statement_id)
-        if entry is None or entry[1] is not row:
+        if entry is None or (entry[1].file, entry[1].line) != (row.file, row.line):
             return None  # an invalid or duplicate id, reported by declare_ids
         node = N(entry[0])
         self.add(node, TYPE, ga(rdf_class))
@@ -308,10 +325,10 @@ class DatasetConverter:
         """False, with a problem, when an identical row was already read."""
         first = self.statements.get(node.value)
         if first is not None:
-            self.problem(row, None, f"repeats the row at line {first.line} word for word",
+            self.problem(row, None, f"repeats the row at line {first} word for word",
                          "delete one of the two rows")
             return False
-        self.statements[node.value] = row
+        self.statements[node.value] = row.line
         return True
 
     def provenance(self, row: Row, node: ox.NamedNode) -> None:
@@ -379,11 +396,22 @@ class DatasetConverter:
                          f"use lower-case letters, digits and '-' only, e.g. '{slug(value)}'")
             return None
         if value in seen:
-            first = seen[value][1] if isinstance(seen[value], tuple) else seen[value]
+            first = seen[value]
+            line = first if isinstance(first, int) else first[1]
+            line = line if isinstance(line, int) else line.line
             self.problem(row, column, f"duplicate {kind} id '{value}' (first defined at line "
-                         f"{first.line})", "give each row its own id, or merge the two rows")
+                         f"{line})", "give each row its own id, or merge the two rows")
             return None
-        return value
+        return sys.intern(value)
+
+    def declared(self) -> KnownIds:
+        """The ids this dataset defines, as another dataset of the same load may see them."""
+        known = KnownIds()
+        known.actors.update((actor_id, entry[0]) for actor_id, entry in self.actors.items()
+                            if entry[0])
+        known.instruments.update(self.instruments)
+        known.links.update(self.links)
+        return known
 
     # --- the templates ---------------------------------------------------------------------
     def convert(self, tables: dict[str, Table]) -> list[ox.Quad]:
@@ -432,9 +460,9 @@ class DatasetConverter:
                 self.text(node, N(DCTERMS + "date"), row.get("year"))
                 if row.get("url"):
                     self.add(node, N(DCTERMS + "source"), ox.Literal(row.get("url")))
-        if self.sink is not None and self.quads:
-            self.sink(self.quads)
-            self.quads = []
+        if self.sink is not None and self.lines:
+            self.sink(self.lines)
+            self.lines = []
         return self.quads, self.problems
 
     def read_sources(self, table: Table) -> None:
@@ -444,35 +472,45 @@ class DatasetConverter:
 
     def declare_ids(self, tables: dict[str, Table]) -> None:
         """Collect the ids first, so rows may refer to ones defined further down."""
+        names = bool(tables.get("names", Table(None, "")).rows)  # type: ignore[arg-type]
+        self.actors_file = tables["actors"].file
         for row in tables["actors"].rows:
             value = self.identifier(row, "id", self.actors, "actor")
             if value:
-                self.actors[value] = ("", row)
+                self.actors[value] = ("", row.line)
+                if row.get("parent"):
+                    self.parents[value] = sys.intern(row.get("parent"))
+                if names:
+                    self.labels[value] = row.get("label")
         for row in tables.get("instruments", Table(None, "")).rows:  # type: ignore[arg-type]
             value = self.identifier(row, "id", self.instruments, "instrument")
             if value:
-                self.instruments[value] = row
+                self.instruments[value] = row.line
+                if names:
+                    self.labels.setdefault(value, row.get("label"))
         for row in tables["links"].rows:
             if row.get("id"):
                 value = self.identifier(row, "id", self.links, "link")
                 if value:
-                    self.links[value] = row
+                    self.links[value] = row.line
         for name, kind in (("competences", "allocation"), ("quantities", "quantity")):
             for row in tables.get(name, Table(None, "")).rows:  # type: ignore[arg-type]
                 if row.get("id"):
                     value = self.identifier(row, "id", self.statement_ids, "statement")
                     if value:
-                        self.statement_ids[value] = (STATEMENT + f"{kind}/{value}", row)
+                        place = Row(row.file, row.line, {"holder": row.get("holder"),
+                                                         "competence": row.get("competence")})
+                        self.statement_ids[value] = (STATEMENT + f"{kind}/{value}", place)
 
     def actor(self, row: Row) -> None:
         actor_id = row.get("id")
-        if actor_id not in self.actors or self.actors[actor_id][1] is not row:
+        if actor_id not in self.actors or self.actors[actor_id][1] != row.line:
             return  # a duplicate or invalid id, already reported
         node = N(ACTOR + actor_id)
         self.required(row, "label", "type", "level", "country")
         actor_type = self.code(row, "type", "actor type")
         if actor_type is not None:
-            self.actors[actor_id] = (actor_type.value, row)
+            self.actors[actor_id] = (actor_type.value, row.line)
             known_type = self.known.actors.get(actor_id)
             if known_type and known_type != actor_type.value:
                 self.problem(row, "type", f"actor '{actor_id}' is already stored with type "
@@ -516,7 +554,7 @@ class DatasetConverter:
         return node
 
     def check_parent_cycles(self) -> None:
-        parents = {actor_id: row.get("parent") for actor_id, (_, row) in self.actors.items()}
+        parents = self.parents
         reported: set[str] = set()
         for start in parents:
             seen: list[str] = []
@@ -527,14 +565,15 @@ class DatasetConverter:
             if current in seen and current not in reported:
                 cycle = seen[seen.index(current):]
                 reported.update(cycle)
-                row = self.actors[current][1]
-                self.problem(row, "parent", "parents form a cycle: " + " -> ".join(
-                    [*cycle, current]), "an actor cannot be, through its parents, part of itself; "
-                    "clear one parent in the cycle")
+                self.problems.append(Problem(
+                    self.actors_file, self.actors[current][1], "parent",
+                    "parents form a cycle: " + " -> ".join([*cycle, current]),
+                    "an actor cannot be, through its parents, part of itself; "
+                    "clear one parent in the cycle"))
 
     def instrument(self, row: Row) -> None:
         instrument_id = row.get("id")
-        if self.instruments.get(instrument_id) is not row:
+        if self.instruments.get(instrument_id) != row.line:
             return
         node = N(INSTRUMENT + instrument_id)
         self.required(row, "label", "type")
@@ -593,7 +632,7 @@ class DatasetConverter:
         self.required(row, "from_actor", "to_actor", "type")
         link_id = row.get("id")
         if link_id:
-            if self.links.get(link_id) is not row:
+            if self.links.get(link_id) != row.line:
                 return
             node = N(STATEMENT + "link/" + link_id)
         else:
@@ -754,7 +793,7 @@ class DatasetConverter:
         event_id = self.identifier(row, "id", self.events, "change event")
         if event_id is None:
             return
-        self.events[event_id] = row
+        self.events[event_id] = row.line
         self.required(row, "type", "resulting", "date")
         node = N(EVENT + event_id)
         self.add(node, TYPE, ga("ChangeEvent"))
@@ -802,9 +841,8 @@ class DatasetConverter:
         if target is not None:
             self.add(node, ga("names"), target)
             subject_id = row.get("subject")
-            defined = self.actors.get(subject_id, ("", None))[1] or self.instruments.get(
-                subject_id)
-            if name and (defined is None or name != defined.get("label")):
+            defined = self.labels.get(subject_id)
+            if name and (defined is None or name != defined.strip()):
                 self.add(target, ALT_LABEL, ox.Literal(name))
             if row.get("source"):  # a source of the body; the lines are on the attestation
                 self.add(target, WAS_DERIVED_FROM, self.document(row.get("source")))

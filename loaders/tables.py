@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
+from itertools import chain, islice
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from govatlas.ontology.cells import looks_like_formula
 
@@ -149,6 +151,35 @@ class Row:
         return Record(self.file, self.line).format()
 
 
+class Rows:
+    """The rows of one table, read again from their file each time they are iterated.
+
+    Held whole, the rows of a CSV took about 12 times the file's size in memory (a dict of
+    strings a row); read lazily, a table costs its header and its count, and a pass over it
+    one row at a time (the converter makes two or three passes; parsing CSV is cheap next to
+    converting it). The first read, with the checks, counts them.
+    """
+
+    def __init__(self, source: Callable[[], Iterator[Row]] | None = None,
+                 count: int = 0) -> None:
+        self._source = source
+        self._count = count
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(()) if self._source is None else self._source()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __getitem__(self, index: int) -> Row:
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return next(islice(iter(self), index, None))
+
+
 @dataclass
 class Table:
     """The rows of one template file, and the required columns its header lacks (their
@@ -156,7 +187,7 @@ class Table:
 
     template: Template
     file: str
-    rows: list[Row] = field(default_factory=list)
+    rows: Rows = field(default_factory=Rows)
     missing_columns: frozenset[str] = frozenset()
 
 
@@ -206,32 +237,32 @@ def _cell_problems(file: str, line: int, name: str, value: str) -> list[Problem]
     return problems
 
 
-def _records(header: list[str], cells: Iterator[tuple[int, list[str]]], table: Table,
-             problems: list[Problem]) -> None:
-    """Append each non-blank row of ``cells`` to ``table``; a row with more values than the
-    header has columns is reported and left out (its values cannot be placed)."""
+def _rows(header: list[str], cells: Iterator[tuple[int, list[str]]], file: str,
+          problems: list[Problem] | None) -> Iterator[Row]:
+    """The non-blank rows of ``cells``; a row with more values than the header has columns
+    is left out (its values cannot be placed). With ``problems`` (the first read) every cell
+    is checked and what is wrong appended to it; the later reads only rebuild the rows."""
     names = [column.strip() for column in header]
     formulas: dict[str, list[int]] = {}
     for line, values in cells:
         if not any(value.strip() for value in values):
             continue
         if len(values) > len(names):
-            problems.append(Problem(
-                table.file, line, None,
-                f"has {len(values)} values for {len(names)} columns",
-                "quote values that contain a comma, or remove the extra values"))
+            if problems is not None:
+                problems.append(Problem(
+                    file, line, None, f"has {len(values)} values for {len(names)} columns",
+                    "quote values that contain a comma, or remove the extra values"))
             continue
         padded = values + [""] * (len(names) - len(values))
-        row_values = {}
-        for name, value in zip(names, padded, strict=True):
-            problems.extend(_cell_problems(table.file, line, name, value))
-            if name in LABEL_COLUMNS and any(looks_like_formula(text.strip())
-                                             for text in value.split("|")):
-                formulas.setdefault(name, []).append(line)
-            row_values[name] = value
-        table.rows.append(Row(table.file, line, row_values))
+        if problems is not None:
+            for name, value in zip(names, padded, strict=True):
+                problems.extend(_cell_problems(file, line, name, value))
+                if name in LABEL_COLUMNS and any(looks_like_formula(text.strip())
+                                                 for text in value.split("|")):
+                    formulas.setdefault(name, []).append(line)
+        yield Row(file, line, dict(zip(names, padded, strict=True)))
     for name, lines in formulas.items():
-        _warn_formulas(table.file, name, lines)
+        _warn_formulas(file, name, lines)
 
 
 def _warn_formulas(file: str, column: str, lines: list[int]) -> None:
@@ -255,33 +286,32 @@ def _missing_columns(header: list[str], template: Template) -> frozenset[str]:
     return frozenset(column for column in template.required if column not in cleaned)
 
 
-def _decode(data: bytes, file: str, problems: list[Problem]) -> str:
-    """``data`` as text, a BOM dropped; every line holding bytes that are not UTF-8 is
-    reported at its own line (decoding the whole file at once names only the first), and the
-    bytes are replaced so the rest of the row can still be checked."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+def _lines(handle: BinaryIO, file: str, problems: list[Problem] | None) -> Iterator[str]:
+    """The lines of a CSV file as text, line ending kept (what the csv module wants), a BOM
+    dropped. A line holding bytes that are not UTF-8 is reported at its own line (decoding
+    the whole file at once names only the first) when ``problems`` is given, and its bytes
+    replaced so the rest of the row can still be checked."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
         try:
-            raw.decode("utf-8")
+            yield raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            byte = raw[error.start:error.start + 1]
-            guess = byte.decode("cp1252", errors="replace")
-            problems.append(Problem(
-                file, number, None,
-                f"is not UTF-8 text (byte 0x{byte.hex().upper()} at character "
-                f"{error.start + 1}, '{guess}' in Latin-1/Windows-1252)",
-                "save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)"))
-    return data.decode("utf-8", errors="replace")
+            if problems is not None:
+                byte = raw[error.start:error.start + 1]
+                guess = byte.decode("cp1252", errors="replace")
+                problems.append(Problem(
+                    file, number, None,
+                    f"is not UTF-8 text (byte 0x{byte.hex().upper()} at character "
+                    f"{error.start + 1}, '{guess}' in Latin-1/Windows-1252)",
+                    "save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)"))
+            yield raw.decode("utf-8", errors="replace")
 
 
 def read_csv(path: Path, template: Template, display: str | None = None,
              problems: list[Problem] | None = None) -> Table:
-    """Read one CSV file of ``template``.
+    """Read one CSV file of ``template``: its header and every row are checked now, and the
+    table's rows are read again from the file when they are used (see :class:`Rows`).
 
     With ``problems`` given, every problem is appended to it and the rows that could be read
     are returned (a validator sees every problem in one run); without it, :class:`DataError`
@@ -292,35 +322,33 @@ def read_csv(path: Path, template: Template, display: str | None = None,
     found: list[Problem] = []
     try:
         check_size(path, file)
-        data = path.read_bytes()
+        size = path.stat().st_size
+        undecoded: list[Problem] = []
+        bad: dict[int, str] = {}  # line of a row -> its column holding an undecodable byte
+        with path.open("rb") as handle:
+            shape = _read_csv_lines(_lines(handle, file, undecoded), template, table, found,
+                                    size, bad)
+        if shape is not None:
+            delimiter, header = shape
+
+            def reread() -> Iterator[Row]:
+                with path.open("rb") as again:
+                    yield from _csv_rows(_lines(again, file, None), delimiter, header, file,
+                                         size)
+
+            table.rows = Rows(reread, len(table.rows))
+        found[:0] = [replace(problem, column=bad.get(problem.line or 0))
+                     for problem in undecoded]
     except DataError as error:
         found.extend(error.problems)
-        data = None
     except OSError as error:
         found.append(Problem(file, None, None, f"cannot be read ({error.strerror})",
                              "check the path and permissions"))
-        data = None
-    if data is not None:
-        undecoded: list[Problem] = []
-        _read_csv_text(_decode(data, file, undecoded), template, table, found)
-        found[:0] = _with_columns(undecoded, table)
     if problems is not None:
         problems.extend(found)
     elif found:
         raise DataError(found)
     return table
-
-
-def _with_columns(problems: list[Problem], table: Table) -> list[Problem]:
-    """Encoding problems given the column of their row that holds the undecodable byte."""
-    rows = {row.line: row for row in table.rows}
-    located = []
-    for problem in problems:
-        row = rows.get(problem.line or 0)
-        column = next((name for name, value in row.values.items() if "\ufffd" in value),
-                      None) if row else None
-        located.append(replace(problem, column=column))
-    return located
 
 
 DELIMITERS = {";": "semicolons", "\t": "tabs"}
@@ -357,31 +385,64 @@ def _field_limit(size: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _read_csv_text(text: str, template: Template, table: Table,
-                   problems: list[Problem]) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, table.file))
+def _read_csv_lines(lines: Iterator[str], template: Template, table: Table,
+                    problems: list[Problem], size: int, bad: dict[int, str],
+                    ) -> tuple[str, list[str]] | None:
+    """The first read of a CSV file: check its header and every row, count the rows, keep
+    none (``bad`` receives the column of each row holding an undecodable byte). Returns the
+    delimiter and header the later reads use, or None for an empty file."""
+    first = next(lines, None)
+    if first is None:
+        problems.append(Problem(
+            table.file, None, None, "is empty",
+            f"start it with the header row {','.join(template.required)} "
+            "(govatlas template DIR writes one)"))
+        return None
+    delimiter = _delimiter(first, table.file)
+    reader = csv.reader(chain([first], lines), delimiter=delimiter)
+    count = 0
     try:
-        with _field_limit(len(text)):
+        with _field_limit(size):
             header = next(reader, None)
             if header is None:
                 problems.append(Problem(
                     table.file, None, None, "is empty",
                     f"start it with the header row {','.join(template.required)} "
                     "(govatlas template DIR writes one)"))
-                return
+                return None
             problems.extend(_check_header(header, template, table.file))
             table.missing_columns = _missing_columns(header, template)
-
-            def cells() -> Iterator[tuple[int, list[str]]]:
-                start = reader.line_num + 1
-                for values in reader:
-                    yield start, values
-                    start = reader.line_num + 1
-
-            _records(header, cells(), table, problems)
+            for row in _rows(header, _cells(reader), table.file, problems):
+                count += 1
+                if any("\ufffd" in value for value in row.values.values()):
+                    bad[row.line] = next(
+                        name for name, value in row.values.items() if "\ufffd" in value)
     except csv.Error as error:
         problems.append(Problem(table.file, reader.line_num, None, f"is not valid CSV ({error})",
                                 "check the quotes on this line"))
+    table.rows = Rows(None, count)
+    return delimiter, header
+
+
+def _cells(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """The records of a csv reader with the line each starts at."""
+    start = reader.line_num + 1
+    for values in reader:
+        yield start, values
+        start = reader.line_num + 1
+
+
+def _csv_rows(lines: Iterator[str], delimiter: str, header: list[str], file: str,
+              size: int) -> Iterator[Row]:
+    """The rows of a CSV file read again (checked by the first read): a record the csv
+    module cannot parse ends them, where the first read reported it."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    with _field_limit(size):
+        try:
+            next(reader, None)  # the header
+            yield from _rows(header, _cells(reader), file, None)
+        except csv.Error:
+            return
 
 
 def read_xlsx_sheets(path: Path, problems: list[Problem] | None = None) -> dict[str, Table]:
@@ -429,11 +490,26 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, Table]:
             problems.extend(_check_header(header, template, file))
             table = Table(template, file, missing_columns=_missing_columns(header, template))
 
-            _records(header, _sheet_cells(rows, len(header)), table, problems)
+            count = sum(1 for _ in _rows(header, _sheet_cells(rows, len(header)), file,
+                                         problems))
+            table.rows = Rows(partial(_sheet_rows, path, sheet.title, header, file), count)
             tables[template.name] = table
     finally:
         workbook.close()
     return tables
+
+
+def _sheet_rows(path: Path, title: str, header: list[str], file: str) -> Iterator[Row]:
+    """The rows of one sheet read again (checked by the first read)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = workbook[title].iter_rows(values_only=True)
+        next(rows, None)  # the header
+        yield from _rows(header, _sheet_cells(rows, len(header)), file, None)
+    finally:
+        workbook.close()
 
 
 def _sheet_cells(rows: Iterator[tuple], width: int) -> Iterator[tuple[int, list[str]]]:

@@ -75,15 +75,103 @@ def test_a_killed_load_reads_as_the_old_or_the_new_state(tmp_path: Path, country
     assert time.monotonic() - started < 30  # no log left to replay on every read
 
 
-@pytest.mark.parametrize("delay", [1.0, 5.0])
-def test_a_killed_reload_is_finished_by_the_repair(tmp_path: Path, country: Path, states,
-                                                   delay: float) -> None:
-    """A reload drops the dataset's graph before it bulk-loads the checked file: a kill in
-    between leaves the file named in the marker, and the repair finishes the reload from it
-    (the old content is gone, and it equals the new one here)."""
-    store = tmp_path / "store"
+def kill_when(process: subprocess.Popen, ready, timeout: float = 300) -> bool:
+    """SIGKILL ``process`` as soon as ``ready()`` holds; False if it ended first."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if ready():
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+            return True
+        time.sleep(0.01)
+    process.wait()
+    return False
+
+
+def leftovers(store: Path) -> list[str]:
+    return sorted(path.name for path in store.parent.iterdir() if path.name != store.name)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, country: Path) -> Path:
+    """A store holding the bundled data and the country (the reloads below start from it)."""
+    store = tmp_path_factory.mktemp("loaded") / "store"
     govatlas(store, "build")
     govatlas(store, "load", str(country))
+    return store
+
+
+def copy_of(store: Path, where: Path) -> Path:
+    import shutil
+
+    target = where / "store"
+    shutil.copytree(store, target)
+    return target
+
+
+@pytest.mark.parametrize("point", ["converting", "building"])
+def test_a_reload_killed_before_its_swap_reads_as_the_old_state(
+        tmp_path: Path, country: Path, states, loaded: Path, point: str) -> None:
+    """A reload builds a fresh store beside the old one and swaps it in: killed while it
+    converts the rows or builds the new store, the old one is untouched and complete, so
+    reads go on with no repair, and the next writable open discards what was left."""
+    store = copy_of(loaded, tmp_path)
+    fresh = store.with_name("store.next")
+    reload = subprocess.Popen([*GOVATLAS, "--store", str(store), "load", str(country)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    spool = store.with_name("store.incoming")
+    ready = ((lambda: spool.is_dir() and any(spool.iterdir())) if point == "converting"
+             else (lambda: fresh.is_dir() and any(fresh.iterdir())))
+    assert kill_when(reload, ready), "the reload ended before the kill point"
+
+    started = time.monotonic()
+    read = govatlas(store, "stats")  # no repair needed
+    assert time.monotonic() - started < 30
+    assert "country" in read.stdout
+    assert gap_keys(store) == states["new"]  # the old state, which is the country too
+    repaired = govatlas(store, "repair").stderr
+    assert ("Repaired" in repaired) == (point == "building"), repaired
+    assert leftovers(store) == []
+    assert gap_keys(store) == states["new"]
+
+
+@pytest.mark.parametrize("moment", ["before-renames", "between-renames", "after-renames"])
+def test_a_reload_killed_during_its_swap_is_finished(tmp_path: Path, states, loaded: Path,
+                                                     moment: str) -> None:
+    """Killed while it swaps the complete new store in (two renames, then the old one
+    removed), reads refuse the store until a repair (or any writable open) finishes the
+    swap; the store then holds the new state. The three states a kill can leave are made
+    here from real stores: the old one holds the bundled data only, the new one the
+    country too."""
+    import shutil
+
+    store = tmp_path / "store"
+    govatlas(store, "build")  # the old state
+    fresh, old = store.with_name("store.next"), store.with_name("store.old")
+    shutil.copytree(loaded, fresh)  # the new state, complete
+    if moment in ("between-renames", "after-renames"):
+        os.rename(store, old)
+    if moment == "after-renames":
+        os.rename(fresh, store)
+    store.with_name("store.pending").write_text(json.dumps({
+        "what": "the load of the country",
+        "rebuild": {"phase": "swapping", "next": str(fresh), "old": str(old)}}))
+
+    read = govatlas(store, "stats", check=False)
+    assert read.returncode == 3 and "govatlas repair" in read.stderr, read.stderr
+    assert "Repaired: the load of the country" in govatlas(store, "repair").stderr
+    assert leftovers(store) == []
+    assert gap_keys(store) == states["new"]
+
+
+@pytest.mark.parametrize("delay", [1.0, 5.0])
+def test_a_killed_reload_reads_as_the_old_or_the_new_state(tmp_path: Path, country: Path,
+                                                          states, loaded: Path,
+                                                          delay: float) -> None:
+    """Killed at any moment, a reload leaves the old state or the complete new one (here
+    both are the country), after a repair where reads ask for one, and nothing beside the
+    store once it is opened for writing."""
+    store = copy_of(loaded, tmp_path)
     reload = subprocess.Popen([*GOVATLAS, "--store", str(store), "load", str(country)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
@@ -95,4 +183,23 @@ def test_a_killed_reload_is_finished_by_the_repair(tmp_path: Path, country: Path
         assert read.returncode == 3 and "govatlas repair" in read.stderr
         assert "Repaired" in govatlas(store, "repair").stderr
     assert gap_keys(store) == states["new"], f"killed after {delay} s"
-    assert not store.with_name(store.name + ".incoming").exists()
+    govatlas(store, "repair")
+    assert leftovers(store) == []
+
+
+def test_a_build_over_a_large_store_is_swapped_in_whole(tmp_path: Path, states,
+                                                       loaded: Path) -> None:
+    """A build over a store holding a large graph is made beside it and swapped in: one
+    refused for a bad dataset leaves the old store as it was, one that succeeds replaces
+    it whole, and neither leaves anything beside the store."""
+    store = copy_of(loaded, tmp_path)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "actors.csv").write_text("id,label\nxx-a,A\n", encoding="utf-8")
+    refused = govatlas(store, "build", "--data", str(bad), check=False)
+    assert refused.returncode == 1 and "required column is missing" in refused.stderr
+    assert leftovers(store) == []
+    assert gap_keys(store) == states["new"]
+    govatlas(store, "build")
+    assert leftovers(store) == []
+    assert gap_keys(store) == states["old"]

@@ -132,6 +132,27 @@ def test_xlsx_unpacking_beyond_the_input_limit_is_refused(tmp_path):
     assert outcome["peak_mb"] < PEAK_BOUND_MB, outcome
 
 
+def test_turtle_unfolding_beyond_the_input_limit_is_refused(tmp_path):
+    """A Turtle file of 0.7 MB, well under a 5 MB limit, whose ``,`` lists unfold into
+    100,000 triples (about 30 MB parsed): refused while it is parsed, naming the file and
+    the limit, with the memory of a refusal."""
+    turtle = tmp_path / "unfolding.ttl"
+    objects = ", ".join(str(number) for number in range(100_000))
+    turtle.write_text(f"<http://example.org/a> <http://example.org/p> {objects} .\n",
+                      encoding="utf-8")
+    assert turtle.stat().st_size < 1_000_000
+    outcome = govatlas("--store", str(tmp_path / "store"), "load", str(turtle),
+                       env={"GOVATLAS_MAX_INPUT_MB": "5"})
+    assert outcome["code"] == 1, outcome
+    assert "unfolding.ttl" in outcome["stderr"], outcome
+    assert "more triples than the 5 MB a single input may hold in memory" in outcome["stderr"]
+    assert "Traceback" not in outcome["stderr"]
+    assert outcome["peak_mb"] < PEAK_BOUND_MB, outcome
+    # the same file loads under the default limit: the bound is on memory, not on syntax
+    loaded = govatlas("--store", str(tmp_path / "store"), "load", str(turtle))
+    assert loaded["code"] == 0, loaded
+
+
 @pytest.mark.parametrize("value", ["abc", "-5", "0", "nan", "inf"])
 def test_a_bad_input_limit_names_the_variable_and_the_form(tmp_path, value):
     turtle = tmp_path / "a.ttl"

@@ -208,6 +208,31 @@ def test_hostile_labels_are_stored_verbatim_as_literals(empty_store, dataset):
     assert empty_store.ask("ASK { ?l ga:linkType lt:funds }")
 
 
+def test_an_on_disk_load_writes_the_same_statements_as_the_in_memory_one(tmp_path, dataset):
+    """The on-disk load writes its statements as N-Triples lines made from the terms'
+    serialisation (no quad made); quotes, backslashes, line breaks and non-ASCII letters in
+    a value must come back as they were."""
+    from govatlas.graph.pipeline import load_ontology
+    from govatlas.graph.store import GraphStore
+
+    hostile = 'Sa\\int-"Martin"\nd\u2019H\u00e8res \t\u00a0\U0001f600 > <x> \\u0041'
+    path = dataset(actors=f"""\
+        id,label,type,level,country,parent,territory,source,locator
+        xx-state,"{hostile.replace('"', '""')}",national-government,national,FR,,,doc.txt,1
+        xx-city,City of Exampleville,municipality,local,FR,xx-state,,doc.txt,2
+        xx-ngo,Example Welcome Association,ngo,local,FR,,,doc.txt,3
+        """)
+    memory = GraphStore.in_memory()
+    load_ontology(memory)
+    load_dataset(memory, path)
+    with GraphStore.open(tmp_path / "store") as disk:
+        load_ontology(disk)
+        load_dataset(disk, path)
+        graph = DATASET_GRAPH + "example"
+        assert set(disk.quads(graph)) == set(memory.quads(graph))
+        assert hostile in {quad.object.value for quad in disk.quads(graph)}
+
+
 def test_references_may_point_to_actors_of_datasets_already_stored(empty_store, dataset):
     load_dataset(empty_store, dataset())
     other = dataset("second", actors="""\

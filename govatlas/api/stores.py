@@ -13,7 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from govatlas.graph.pipeline import build, load_ontology, repair
-from govatlas.graph.store import DEFAULT_STORE, GraphStore, default_store_path
+from govatlas.graph.store import (
+    DEFAULT_STORE,
+    GraphStore,
+    default_store_path,
+    read_refusal,
+)
 from govatlas.ontology.errors import StoreError
 
 StoreLike = GraphStore | Path | str | None
@@ -37,6 +42,9 @@ def open_for_reading(store: Path | str | None = None) -> GraphStore:
     silently builds a new store somewhere.
     """
     path = store_path(store)
+    refusal = read_refusal(path)  # before the path: a kill mid-swap leaves no folder there
+    if refusal is not None:
+        raise StoreError(refusal)
     if not path.exists():
         if not _is_default(path):
             raise StoreError(f"no store at {path}: check the path, or create one there with "
