@@ -26,8 +26,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from govatlas.graph.pipeline import derive, load_ontology, scratch_store, spool_dataset
-from govatlas.graph.store import GraphStore
+from govatlas.graph.store import BULK_THRESHOLD, GraphStore
 from govatlas.graph.validation.cases import Case, cases
 from govatlas.graph.validation.compiled import validate_quality
 from govatlas.graph.validation.coverage import Coverage, coverage, fold_absent_data
@@ -156,10 +158,16 @@ def _load_on_disk(store: GraphStore, paths: list[Path],
             unreadable.extend(error.problems)
     # RDF first, so the tables of one input may refer to ids another defines
     for item in sorted(inputs, key=lambda item: not item.is_rdf):
-        spool, _count, found = spool_dataset(store, item)
+        spool, count, found = spool_dataset(store, item)
         problems.extend(found)
         try:
-            store.replace_from_spool(item.graph, spool)
+            if count < BULK_THRESHOLD:  # small: one transaction, no bulk loader start-up
+                target = ox.NamedNode(item.graph)
+                store.replace_graph(item.graph, [
+                    ox.Quad(t.subject, t.predicate, t.object, target)
+                    for t in ox.parse(path=str(spool), format=ox.RdfFormat.N_TRIPLES)])
+            else:
+                store.replace_from_spool(item.graph, spool)
         finally:
             spool.unlink(missing_ok=True)
     derive(store)
