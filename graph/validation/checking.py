@@ -1,8 +1,13 @@
 """`govatlas validate`: check new country data against the templates and the shapes.
 
 The input (CSV folders, XLSX workbooks, Turtle or JSON-LD files) is loaded with the bundled
-ontology into a scratch in-memory store, never the user's store. Everything is checked in one
-run, so a validator sees every problem at once:
+ontology into a scratch store on disk, in a temporary folder removed afterwards, never the
+user's store: converted batch by batch to N-Triples and bulk-loaded as `govatlas build` does
+(:func:`~govatlas.graph.pipeline.spool_dataset`), so memory holds the rows being read, not the
+graph (an in-memory store of the France-sized country with pyshacl-turbo's copy of it peaked
+at 11-13 GB). The data-quality shapes run on it compiled to SPARQL
+(:mod:`~govatlas.graph.validation.compiled`), the gap shapes as SPARQL too. Everything is
+checked in one run, so a validator sees every problem at once:
 
 - problems of reading (a path that does not exist, broken Turtle, a byte that is not UTF-8, a
   row with an extra value, a missing column, an empty file): errors with their file and line,
@@ -14,13 +19,19 @@ run, so a validator sees every problem at once:
 
 from __future__ import annotations
 
+import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from govatlas.graph.pipeline import scratch_store
-from govatlas.graph.store import GraphStore
+import pyoxigraph as ox
+
+from govatlas.graph.pipeline import derive, load_ontology, scratch_store, spool_dataset
+from govatlas.graph.store import BULK_THRESHOLD, GraphStore
 from govatlas.graph.validation.cases import Case, cases
+from govatlas.graph.validation.compiled import validate_quality
 from govatlas.graph.validation.coverage import Coverage, coverage, fold_absent_data
 from govatlas.graph.validation.gaps import (
     Finding,
@@ -28,11 +39,11 @@ from govatlas.graph.validation.gaps import (
     gap_shapes,
     run_pyshacl,
     run_store_shapes,
-    run_turbo,
     sort_findings,
 )
 from govatlas.graph.validation.shacl_report import record_iri
-from govatlas.loaders.errors import DataWarning, Problem
+from govatlas.loaders.errors import DataError, DataWarning, Problem
+from govatlas.loaders.reader import Input, read_input
 from govatlas.loaders.tables import Record, display_path, empty_required
 from govatlas.ontology.vocabulary import code_of
 
@@ -93,9 +104,10 @@ def load_inputs(paths: list[Path], notices: list[Problem] | None = None,
 
 
 def _load(paths: list[Path], base: GraphStore | None = None,
-          notices: list[Problem] | None = None,
+          notices: list[Problem] | None = None, into: GraphStore | None = None,
           ) -> tuple[GraphStore, list[Problem], dict[str, Path], list[str]]:
-    """:func:`load_inputs` into ``base`` when given, also returning the inputs' graphs.
+    """:func:`load_inputs` into ``base`` when given, also returning the inputs' graphs; with
+    ``into`` (an empty on-disk store, in place of the in-memory one), into it by the bulk path.
 
     On its own a dataset must say who acts, what they may do and how they are linked, so an
     empty required file is an error; added to a stored graph, as a load adds it, it may hold
@@ -103,7 +115,11 @@ def _load(paths: list[Path], base: GraphStore | None = None,
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
-        store, unreadable, problems, inputs = scratch_store(paths, base)
+        if into is not None:
+            unreadable, problems, inputs = _load_on_disk(into, paths)
+            store = into
+        else:
+            store, unreadable, problems, inputs = scratch_store(paths, base)
     for caught_warning in caught:
         message = caught_warning.message
         if notices is not None and isinstance(message, DataWarning):
@@ -123,6 +139,50 @@ def _load(paths: list[Path], base: GraphStore | None = None,
     return (store, unreadable + problems,
             {item.graph: item.path for item in inputs if item.is_rdf},
             [item.graph for item in inputs])
+
+
+def _load_on_disk(store: GraphStore, paths: list[Path],
+                  ) -> tuple[list[Problem], list[Problem], list[Input]]:
+    """The ontology and every input that can be read into the empty on-disk ``store``, by the
+    build's bulk path: each input is converted to an N-Triples spool batch by batch and
+    bulk-loaded, then the derived graph is computed once. Returns what
+    :func:`~govatlas.graph.pipeline.scratch_store` returns but the store."""
+    load_ontology(store)
+    unreadable: list[Problem] = []
+    problems: list[Problem] = []
+    inputs: list[Input] = []
+    for path in paths:
+        try:
+            inputs.append(read_input(path, problems=problems))
+        except DataError as error:
+            unreadable.extend(error.problems)
+    # RDF first, so the tables of one input may refer to ids another defines
+    for item in sorted(inputs, key=lambda item: not item.is_rdf):
+        spool, count, found = spool_dataset(store, item)
+        problems.extend(found)
+        try:
+            if count < BULK_THRESHOLD:  # small: one transaction, no bulk loader start-up
+                target = ox.NamedNode(item.graph)
+                store.replace_graph(item.graph, [
+                    ox.Quad(t.subject, t.predicate, t.object, target)
+                    for t in ox.parse(path=str(spool), format=ox.RdfFormat.N_TRIPLES)])
+            else:
+                store.replace_from_spool(item.graph, spool)
+        finally:
+            spool.unlink(missing_ok=True)
+    derive(store)
+    return unreadable, problems, inputs
+
+
+@contextmanager
+def scratch_on_disk() -> Iterator[GraphStore]:
+    """An empty store in a temporary folder, removed with everything in it afterwards."""
+    with tempfile.TemporaryDirectory(prefix="govatlas-validate-") as folder:
+        store = GraphStore.open(Path(folder) / "store")
+        try:
+            yield store
+        finally:
+            store.close()
 
 
 def template_findings(problems: list[Problem], severity: str = "Violation") -> list[Finding]:
@@ -180,13 +240,21 @@ def validate_paths(paths: list[Path], engine: str = "store",
     ids may name what other datasets define, the data-quality findings are those of the
     inputs' own statements, and the gaps are those of the whole graph.
     """
+    if base is None:
+        with scratch_on_disk() as scratch:
+            return _validate(paths, engine, gaps, None, scratch)
+    return _validate(paths, engine, gaps, base, None)
+
+
+def _validate(paths: list[Path], engine: str, gaps: bool, base: GraphStore | None,
+              into: GraphStore | None) -> Outcome:
     notices: list[Problem] = []
-    store, problems, rdf_inputs, graphs = _load(paths, base, notices)
+    store, problems, rdf_inputs, graphs = _load(paths, base, notices, into)
     findings = template_findings(problems) + template_findings(notices, "Warning")
     if engine == "pyshacl":
         findings += run_pyshacl(store.to_rdflib(), "all" if gaps else "quality")
     else:
-        findings += run_turbo(store, "quality")
+        findings += validate_quality(store)
         if gaps:
             findings += run_store_shapes(store, gap_shapes())
     shapes = gap_shapes() if gaps else []
