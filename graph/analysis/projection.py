@@ -38,8 +38,11 @@ __all__ = [
     "NOT_REAL_STATUSES",
     "Allocation",
     "add_link",
+    "all_allocations",
     "allocations",
     "bipartite_competences",
+    "country_network",
+    "keep_allocations",
     "link_families",
     "project",
 ]
@@ -139,32 +142,46 @@ def allocations(store: GraphStore, as_of: date | None = None, country: str | Non
     list of Allocation
         Sorted by territory, level rank, holder and competence, so results are reproducible.
     """
-    wanted_country = country.casefold() if country else None
-    wanted_territory = territory.casefold() if territory else None
+    return keep_allocations(all_allocations(store), as_of, country, territory)
+
+
+def all_allocations(store: GraphStore) -> list[Allocation]:
+    """Every competence allocation of the store, whatever its period or place, sorted as
+    :func:`allocations` sorts them: read once by a caller that needs several cuts of them
+    (:func:`keep_allocations`), as `govatlas analyze` does (a country's 71,000 allocations
+    cost seconds to read)."""
     found: list[Allocation] = []
     for row in store.select(load_query(__package__, "allocations")):
-        valid_from, valid_until = _value(row["validFrom"]), _value(row["validUntil"])
-        if not _valid_on(as_of, valid_from, valid_until):
-            continue
-        cc = _value(row["country"])
-        if wanted_country and (cc or "").casefold() != wanted_country:
-            continue
-        territories = tuple(_split(row["territories"]))
-        if wanted_territory and wanted_territory not in {t.casefold() for t in territories}:
-            continue
         level_iri = row["where"].value
         found.append(Allocation(
             iri=row["x"].value, holder=row["who"].value,
             competence=_code(row["what"].value) or row["what"].value,
             level=_code(level_iri) or level_iri, rank=_rank(level_iri),
-            territories=territories, country=cc, qualifier=_value(row["qualifier"]),
-            valid_from=valid_from, valid_until=valid_until))
+            territories=tuple(_split(row["territories"])), country=_value(row["country"]),
+            qualifier=_value(row["qualifier"]), valid_from=_value(row["validFrom"]),
+            valid_until=_value(row["validUntil"])))
     return sorted(found, key=lambda a: (a.territories, a.rank if a.rank is not None else 99,
                                         a.holder, a.competence, a.iri))
 
 
+def keep_allocations(found: list[Allocation], as_of: date | None = None,
+                     country: str | None = None, territory: str | None = None
+                     ) -> list[Allocation]:
+    """The allocations of ``found`` valid ``as_of``, of ``country`` (the holder's) and in
+    ``territory`` (label, case-insensitive), in their order: the filters of
+    :func:`allocations`."""
+    wanted_country = country.casefold() if country else None
+    wanted_territory = territory.casefold() if territory else None
+    return [allocation for allocation in found
+            if _valid_on(as_of, allocation.valid_from, allocation.valid_until)
+            and (not wanted_country or (allocation.country or "").casefold() == wanted_country)
+            and (not wanted_territory
+                 or wanted_territory in {t.casefold() for t in allocation.territories})]
+
+
 def project(store: GraphStore, as_of: date | None = None, country: str | None = None,
-            territory: str | None = None, include_planned: bool = False) -> nx.MultiDiGraph:
+            territory: str | None = None, include_planned: bool = False,
+            held: list[Allocation] | None = None) -> nx.MultiDiGraph:
     """The actor network: actors as nodes, one directed edge per coordination link.
 
     Parameters
@@ -181,6 +198,10 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
         among them.
     include_planned : bool, default False
         Keep links whose status is planned, expected or recommended.
+    held : list of Allocation, optional
+        The allocations to take the actors' competences from, when the caller has read them
+        already (:func:`all_allocations`); by default those :func:`allocations` gives for
+        ``as_of``, ``country`` and ``territory``.
 
     Returns
     -------
@@ -230,7 +251,9 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
             country=cc, territories=territories, parents=_split(row["parents"]),
             competences=[], valid_from=_value(row["validFrom"]),
             valid_until=_value(row["validUntil"]))
-    for allocation in allocations(store, as_of, country, territory):
+    if held is None:
+        held = allocations(store, as_of, country, territory)
+    for allocation in held:
         if allocation.holder in graph:
             held = graph.nodes[allocation.holder]["competences"]
             if allocation.competence not in held:
@@ -255,6 +278,18 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
             instrument_type=_code(_value(row["instrType"])), status=status,
             valid_from=valid_from[:10] if valid_from else None,
             valid_until=valid_until[:10] if valid_until else None)
+    return graph
+
+
+def country_network(full: nx.MultiDiGraph, country: str) -> nx.MultiDiGraph:
+    """The part of a whole projection (:func:`project` with no country) that ``project(...,
+    country=country)`` gives: the actors of ``country`` and the links among them, with the
+    same attributes, so a caller that needs both projects the store once."""
+    wanted = country.casefold()
+    keep = [node for node, data in full.nodes(data=True)
+            if (data.get("country") or "").casefold() == wanted]
+    graph = nx.MultiDiGraph(full.subgraph(keep))
+    graph.graph.update(full.graph, country=country)
     return graph
 
 
