@@ -198,3 +198,22 @@ def test_france_gaps_match_the_ctair_areas_for_improvement(bundled_store):
     with_improvement_areas = {f.gap for f in french
                               if any(line.startswith("improvement-area") for line in f.evidence)}
     assert {"participatory", "accountability"} <= with_improvement_areas
+
+
+@pytest.mark.parametrize("engine", ["store", "pyshacl"])
+def test_only_a_statement_for_a_whole_country_is_named_as_the_countrys(tmp_path, engine):
+    """A ministry placed nowhere states a competence for all of FR; the state, placed in the
+    town, states one too. Each pair's message names the country for the ministry's statement
+    only: the shapes once set ", for all of FR" on every other holder as soon as any statement
+    of the store was made for a whole country (and one message per such country)."""
+    FIXTURES["whole-country"] = {
+        "drop": ("informs",),
+        "actors": (f"xx-ministry,Ministry of Languages,ministry,national,FR,,,{SRC},23",),
+        "competences": (f"xx-ministry,language-learning,national,,,,{SRC},24",)}
+    try:
+        found = findings_for(tmp_path, "whole-country", engine)
+    finally:
+        del FIXTURES["whole-country"]
+    others = sorted(f.message.split(" both act on ")[0].split(" and ", 1)[1]
+                    for f in found if f.gap == "information")
+    assert others == ["Ministry of Languages, for all of FR (National)", "State (National)"]

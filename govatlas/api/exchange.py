@@ -74,7 +74,8 @@ def export_rdf(path: Path, fmt: str = "ttl", territory: str | None = None,
 
 
 def export_network(path: Path, fmt: str, store: StoreLike = None):
-    """The actor network as GraphML or GEXF (``fmt``); returns the NetworkX graph written."""
+    """The actor network as GraphML or GEXF (``fmt``); returns what was written (its
+    ``number_of_nodes()`` and ``number_of_edges()``)."""
     writers = {"graphml": files.write_graphml, "gexf": files.write_gexf}
     with reading(store) as opened:
         return writers[fmt](opened, Path(path))

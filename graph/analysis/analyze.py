@@ -34,8 +34,8 @@ from govatlas.ontology.sparql import load_query
 from .brokerage import brokerage_roles
 from .centrality import centrality_table
 from .decoupling import competence_fields, decoupling
-from .ideal_types import classify
-from .projection import allocations, project
+from .ideal_types import classify_network
+from .projection import all_allocations, country_network, keep_allocations, project
 from .structure import level_matrix, vertical_horizontal
 
 ANALYSIS_GRAPH = GRAPH + "analysis"
@@ -68,7 +68,12 @@ def _scope(territory: str | None, country: str | None) -> str:
 def analyze(store: GraphStore, territory: str | None = None, country: str | None = None,
             as_of: date | None = None, top: int = 10) -> Analysis:
     """Measures, classification and gap counts of a territory, a country, or the whole graph."""
-    graph = project(store, as_of=as_of, country=country)
+    # the store is read once: the whole network and every allocation, then cut here to the
+    # country and the territory (the classification reads the whole network too, for the
+    # connectivity of the place's actors)
+    everything = all_allocations(store)
+    full = project(store, as_of=as_of, held=keep_allocations(everything, as_of))
+    graph = country_network(full, country) if country else full
     if territory:
         keep = [node for node, data in graph.nodes(data=True)
                 if territory.casefold() in {t.casefold() for t in data.get("territories", [])}]
@@ -85,11 +90,12 @@ def analyze(store: GraphStore, territory: str | None = None, country: str | None
                       for node, counts in roles.items()
                       if any(counts.get(role, 0) for role in role_names)),
                      key=lambda row: -row["total"])[:top]
-    held = allocations(store, as_of=as_of, country=country, territory=territory)
-    decoupled = decoupling(graph, held, fields=competence_fields(store))
+    held = keep_allocations(everything, as_of, country, territory)
+    fields = competence_fields(store)
+    decoupled = decoupling(graph, held, fields=fields)
     if territory or country:
-        classification = classify(store, territory=territory, country=country,
-                                  as_of=as_of).as_dict()
+        classification = classify_network(full, held, territory=territory, country=country,
+                                          fields=fields).as_dict()
     else:
         classification = {"scope": "all", "label": "not classified",
                           "explanation": "name a territory (--city) or a country (--country) "

@@ -38,8 +38,11 @@ __all__ = [
     "NOT_REAL_STATUSES",
     "Allocation",
     "add_link",
+    "all_allocations",
     "allocations",
     "bipartite_competences",
+    "country_network",
+    "keep_allocations",
     "link_families",
     "project",
 ]
@@ -119,6 +122,31 @@ class Allocation:
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
+def grouped(store: GraphStore, query: str, key: str) -> dict[str, dict[str, set[str]]]:
+    """The rows of the query ``query`` (a file of ``queries/``) grouped by ``key``: for each
+    value of ``key``, each other variable's distinct values. The grouping is done here, not
+    with SPARQL's GROUP BY: Oxigraph's aggregates cost ten times the rows on a country (15 s
+    of CPU for 113,000 links). Where a thing has several values of what should be one (two
+    datasets disagree), the callers take the smallest (:func:`_lowest`): a fixed pick."""
+    results = store.store.query(sparql_prefixes() + load_query(__package__, query),
+                                **store.query_options())
+    names = [variable.value for variable in results.variables if variable.value != key]
+    found: dict[str, dict[str, set[str]]] = {}
+    for row in results:
+        values = found.get(row[key].value)
+        if values is None:
+            values = found[row[key].value] = {name: set() for name in names}
+        for name in names:
+            term = row[name]
+            if term is not None:
+                values[name].add(term.value)
+    return found
+
+
+def _lowest(values: set[str]) -> str | None:
+    return min(values) if values else None
+
+
 def allocations(store: GraphStore, as_of: date | None = None, country: str | None = None,
                 territory: str | None = None) -> list[Allocation]:
     """Every competence allocation valid ``as_of``, of ``country`` and in ``territory``.
@@ -139,28 +167,43 @@ def allocations(store: GraphStore, as_of: date | None = None, country: str | Non
     list of Allocation
         Sorted by territory, level rank, holder and competence, so results are reproducible.
     """
-    wanted_country = country.casefold() if country else None
-    wanted_territory = territory.casefold() if territory else None
+    return keep_allocations(all_allocations(store), as_of, country, territory)
+
+
+def all_allocations(store: GraphStore) -> list[Allocation]:
+    """Every competence allocation of the store, whatever its period or place, sorted as
+    :func:`allocations` sorts them: read once by a caller that needs several cuts of them
+    (:func:`keep_allocations`), as `govatlas analyze` does (a country's 71,000 allocations
+    cost seconds to read)."""
     found: list[Allocation] = []
-    for row in store.select(load_query(__package__, "allocations")):
-        valid_from, valid_until = _value(row["validFrom"]), _value(row["validUntil"])
-        if not _valid_on(as_of, valid_from, valid_until):
+    for iri, values in grouped(store, "allocations", "x").items():
+        level_iri = _lowest(values["level"])
+        holder, competence = _lowest(values["holder"]), _lowest(values["competence"])
+        if level_iri is None or holder is None or competence is None:
             continue
-        cc = _value(row["country"])
-        if wanted_country and (cc or "").casefold() != wanted_country:
-            continue
-        territories = tuple(_split(row["territories"]))
-        if wanted_territory and wanted_territory not in {t.casefold() for t in territories}:
-            continue
-        level_iri = row["where"].value
         found.append(Allocation(
-            iri=row["x"].value, holder=row["who"].value,
-            competence=_code(row["what"].value) or row["what"].value,
+            iri=iri, holder=holder, competence=_code(competence) or competence,
             level=_code(level_iri) or level_iri, rank=_rank(level_iri),
-            territories=territories, country=cc, qualifier=_value(row["qualifier"]),
-            valid_from=valid_from, valid_until=valid_until))
+            territories=tuple(sorted(values["place"])), country=_lowest(values["cc"]),
+            qualifier=_lowest(values["q"]), valid_from=_lowest(values["from"]),
+            valid_until=max(values["until"], default=None)))
     return sorted(found, key=lambda a: (a.territories, a.rank if a.rank is not None else 99,
                                         a.holder, a.competence, a.iri))
+
+
+def keep_allocations(found: list[Allocation], as_of: date | None = None,
+                     country: str | None = None, territory: str | None = None
+                     ) -> list[Allocation]:
+    """The allocations of ``found`` valid ``as_of``, of ``country`` (the holder's) and in
+    ``territory`` (label, case-insensitive), in their order: the filters of
+    :func:`allocations`."""
+    wanted_country = country.casefold() if country else None
+    wanted_territory = territory.casefold() if territory else None
+    return [allocation for allocation in found
+            if _valid_on(as_of, allocation.valid_from, allocation.valid_until)
+            and (not wanted_country or (allocation.country or "").casefold() == wanted_country)
+            and (not wanted_territory
+                 or wanted_territory in {t.casefold() for t in allocation.territories})]
 
 
 def project(store: GraphStore, as_of: date | None = None, country: str | None = None,
@@ -183,8 +226,9 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
     include_planned : bool, default False
         Keep links whose status is planned, expected or recommended.
     held : list of Allocation, optional
-        :func:`allocations` under the same filters, for a caller that has read them already
-        (the atlas needs both; reading them twice costs a country 15 s).
+        The allocations to take the actors' competences from, when the caller has read them
+        already (:func:`all_allocations`); by default those :func:`allocations` gives for
+        ``as_of``, ``country`` and ``territory``.
 
     Returns
     -------
@@ -234,32 +278,47 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
             country=cc, territories=territories, parents=_split(row["parents"]),
             competences=[], valid_from=_value(row["validFrom"]),
             valid_until=_value(row["validUntil"]))
-    for allocation in (held if held is not None
-                       else allocations(store, as_of, country, territory)):
+    if held is None:
+        held = allocations(store, as_of, country, territory)
+    for allocation in held:
         if allocation.holder in graph:
             competences = graph.nodes[allocation.holder]["competences"]
             if allocation.competence not in competences:
                 competences.append(allocation.competence)
     for node in graph:
         graph.nodes[node]["competences"].sort()
-    for row in store.select(load_query(__package__, "links")):
-        source, target = row["source"].value, row["target"].value
-        if source not in graph or target not in graph:
+    for link, values in grouped(store, "links", "l").items():
+        source, target = _lowest(values["from"]), _lowest(values["to"])
+        kind = _lowest(values["type"])
+        if source not in graph or target not in graph or kind is None:
             continue
-        status = _code(_value(row["st"]) or _value(row["ist"]))
+        status = _code(_lowest(values["status"]) or _lowest(values["iStatus"]))
         if status in NOT_REAL_STATUSES and not include_planned:
             continue
-        valid_from = _value(row["vf"]) or _value(row["ivf"])
-        valid_until = _value(row["vu"]) or _value(row["ivu"])
+        valid_from = _lowest(values["validFrom"]) or _lowest(values["iFrom"])
+        valid_until = (max(values["validUntil"], default=None)
+                       or max(values["iUntil"], default=None))
         if not _valid_on(as_of, valid_from, valid_until):
             continue
         graph.add_edge(
-            source, target, key=row["l"].value, type=_code(row["kind"].value),
-            family=_code(_value(row["fam"])), instrument=_value(row["instr"]),
-            instrument_label=_value(row["instrLabel"]),
-            instrument_type=_code(_value(row["instrType"])), status=status,
+            source, target, key=link, type=_code(kind),
+            family=_code(_lowest(values["family"])), instrument=_lowest(values["instrument"]),
+            instrument_label=_lowest(values["instrumentLabel"]),
+            instrument_type=_code(_lowest(values["instrumentType"])), status=status,
             valid_from=valid_from[:10] if valid_from else None,
             valid_until=valid_until[:10] if valid_until else None)
+    return graph
+
+
+def country_network(full: nx.MultiDiGraph, country: str) -> nx.MultiDiGraph:
+    """The part of a whole projection (:func:`project` with no country) that ``project(...,
+    country=country)`` gives: the actors of ``country`` and the links among them, with the
+    same attributes, so a caller that needs both projects the store once."""
+    wanted = country.casefold()
+    keep = [node for node, data in full.nodes(data=True)
+            if (data.get("country") or "").casefold() == wanted]
+    graph = nx.MultiDiGraph(full.subgraph(keep))
+    graph.graph.update(full.graph, country=country)
     return graph
 
 

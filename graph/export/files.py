@@ -4,7 +4,7 @@
   import full``, the fastest way into a new Neo4j database and one that needs no running server
   while the files are made, with the constraints to create afterwards and the command line.
 - :func:`write_graphml`, :func:`write_gexf`: the actor network (actors and coordination links)
-  for Gephi, Cytoscape, yEd or igraph, through NetworkX's writers.
+  for Gephi, Cytoscape, yEd or igraph, in the layout NetworkX writes, node by node.
 - :func:`write_rdf`: the RDF itself, whole or cut to one territory, in Turtle or JSON-LD.
 
 The first three read :func:`govatlas.graph.export.property_graph.property_graph`, so they hold the
@@ -16,8 +16,11 @@ from __future__ import annotations
 import csv
 import difflib
 import shlex
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 import pyoxigraph as ox
@@ -31,6 +34,7 @@ from govatlas.ontology.sparql import load_query
 
 from .neo4j import GOVATLAS_LABEL, MARKER_PROPERTY, constraint_query
 from .property_graph import (
+    ACTOR_NETWORK,
     KEYED_LABELS,
     NODE_PROPERTIES,
     RELATIONSHIP_PROPERTIES,
@@ -170,49 +174,203 @@ def _scalar(value: Any) -> Any:
     return LIST_SEPARATOR.join(value) if isinstance(value, list) else value
 
 
+def _actor_attributes(node) -> dict[str, Any]:
+    """An actor's attributes in the network files: every property set, lists joined, its
+    node labels as ``labels``."""
+    attributes = {RENAMED_NODE_ATTRIBUTES.get(key, key): _scalar(value)
+                  for key, value in node.properties.items() if value is not None}
+    attributes["labels"] = LIST_SEPARATOR.join(node.labels)
+    return attributes
+
+
+def _link_attributes(rel) -> dict[str, Any]:
+    """A link's attributes in the network files: every property set, lists joined, its
+    relationship type as ``relationship``."""
+    attributes = {RENAMED_EDGE_ATTRIBUTES.get(key, key): _scalar(value)
+                  for key, value in rel.properties.items() if value is not None}
+    attributes["relationship"] = rel.type
+    return attributes
+
+
 def actor_network(store: GraphStore, graph: PropertyGraph | None = None) -> nx.MultiDiGraph:
     """Actors as nodes (keyed by IRI), coordination links as edges (keyed by link IRI).
 
     Every property of the mapping is kept, lists joined with ``|`` (GraphML and GEXF hold
     scalars only) and absent values left out; the relationship type is the edge's
-    ``relationship`` attribute and the actor's node labels its ``labels`` attribute.
+    ``relationship`` attribute and the actor's node labels its ``labels`` attribute. The
+    files are written from the mapping directly (:func:`write_graphml`, :func:`write_gexf`),
+    not through this graph; it is the same network for a caller that wants it in NetworkX.
     """
-    graph = graph or property_graph(store)
-    network = nx.MultiDiGraph(name="govatlas actor network")
+    graph = graph or property_graph(store, ACTOR_NETWORK)
+    network = nx.MultiDiGraph(name=NETWORK_NAME)
     for node in graph.nodes:
-        if node.label != "Actor":
-            continue
-        attributes = {RENAMED_NODE_ATTRIBUTES.get(key, key): _scalar(value)
-                      for key, value in node.properties.items() if value is not None}
-        attributes["labels"] = LIST_SEPARATOR.join(node.labels)
-        network.add_node(node.iri, **attributes)
+        if node.label == "Actor":
+            network.add_node(node.iri, **_actor_attributes(node))
     for rel in graph.relationships:
-        if rel.kind != "LINK":
-            continue
-        attributes = {RENAMED_EDGE_ATTRIBUTES.get(key, key): _scalar(value)
-                      for key, value in rel.properties.items() if value is not None}
-        attributes["relationship"] = rel.type
-        network.add_edge(rel.start, rel.end, key=rel.key, **attributes)
+        if rel.kind == "LINK":
+            network.add_edge(rel.start, rel.end, key=rel.key, **_link_attributes(rel))
     return network
 
 
-def write_graphml(store: GraphStore, path: Path) -> nx.MultiDiGraph:
-    """Write the actor network as GraphML (yEd, Cytoscape, igraph, Gephi); return it."""
-    network = actor_network(store)
+NETWORK_NAME = "govatlas actor network"
+
+
+@dataclass(frozen=True)
+class WrittenNetwork:
+    """What a network file holds: its actors and links, counted as it was written."""
+
+    nodes: int
+    edges: int
+
+    def number_of_nodes(self) -> int:
+        return self.nodes
+
+    def number_of_edges(self) -> int:
+        return self.edges
+
+
+def _network(store: GraphStore):
+    """The actors and the links of the actor network, as (IRI, attributes) and (start, end,
+    key, attributes), with the attribute names each uses, in the mapping's order."""
+    graph = property_graph(store, ACTOR_NETWORK)
+    actors = [node for node in graph.nodes if node.label == "Actor"]
+    links = [rel for rel in graph.relationships if rel.kind == "LINK"]
+    node_keys = [RENAMED_NODE_ATTRIBUTES.get(key, key) for key, _ in NODE_PROPERTIES["Actor"]
+                 if any(node.properties.get(key) is not None for node in actors)]
+    if actors:
+        node_keys.append("labels")
+    edge_keys = [RENAMED_EDGE_ATTRIBUTES.get(key, key) for key, _ in RELATIONSHIP_PROPERTIES["LINK"]
+                 if any(rel.properties.get(key) is not None for rel in links)]
+    if links:
+        edge_keys.append("relationship")
+    return actors, links, node_keys, edge_keys
+
+
+def _xml_type(value: Any, names: dict[type, str]) -> str:
+    for kind in (bool, int, float):  # bool first: it is an int
+        if isinstance(value, kind):
+            return names[kind]
+    return "string"
+
+
+def _types(rows, attributes, keys: list[str], names: dict[type, str]) -> dict[str, str]:
+    """Each attribute's type, from the first value it has (the mapping's values are text)."""
+    found: dict[str, str] = {}
+    for row in rows:
+        for key, value in attributes(row).items():
+            if key not in found:
+                found[key] = _xml_type(value, names)
+        if len(found) == len(keys):
+            break
+    return {key: found.get(key, "string") for key in keys}
+
+
+GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double"}
+GEXF_TYPES = {bool: "boolean", int: "long", float: "double"}
+
+
+def _text(value: Any) -> str:
+    return escape(str(value).lower() if isinstance(value, bool) else str(value))
+
+
+def write_graphml(store: GraphStore, path: Path) -> WrittenNetwork:
+    """Write the actor network as GraphML (yEd, Cytoscape, igraph, Gephi); return what it
+    holds. Each key is named after its attribute (NetworkX's ``named_key_ids``), and each
+    node and link is written as it is mapped: no whole document is built in memory first
+    (NetworkX's writer held the country's 1.3 million elements before writing one)."""
+    actors, links, node_keys, edge_keys = _network(store)
+    node_types = _types(actors, _actor_attributes, node_keys, GRAPHML_TYPES)
+    edge_types = _types(links, _link_attributes, edge_keys, GRAPHML_TYPES)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(network, path, encoding="utf-8", named_key_ids=True)
-    return network
+    with path.open("w", encoding="utf-8") as out:
+        out.write("<?xml version='1.0' encoding='utf-8'?>\n"
+                  '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                  'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                  'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for owner, types in (("node", node_types), ("edge", edge_types)):
+            for key, kind in types.items():
+                out.write(f"  <key id={quoteattr(key)} for=\"{owner}\" "
+                          f"attr.name={quoteattr(key)} attr.type=\"{kind}\" />\n")
+        out.write('  <key id="name" for="graph" attr.name="name" attr.type="string" />\n'
+                  '  <graph edgedefault="directed">\n')
+        for node in actors:
+            out.write(f"    <node id={quoteattr(node.iri)}>\n")
+            for key, value in _actor_attributes(node).items():
+                out.write(f"      <data key={quoteattr(key)}>{_text(value)}</data>\n")
+            out.write("    </node>\n")
+        for rel in links:
+            out.write(f"    <edge source={quoteattr(rel.start)} target={quoteattr(rel.end)} "
+                      f"id={quoteattr(rel.key or '')}>\n")
+            for key, value in _link_attributes(rel).items():
+                out.write(f"      <data key={quoteattr(key)}>{_text(value)}</data>\n")
+            out.write("    </edge>\n")
+        out.write(f'    <data key="name">{escape(NETWORK_NAME)}</data>\n  </graph>\n'
+                  "</graphml>\n")
+    return WrittenNetwork(len(actors), len(links))
 
 
-def write_gexf(store: GraphStore, path: Path) -> nx.MultiDiGraph:
-    """Write the actor network as GEXF 1.2 (Gephi); return it. Each edge's GEXF id is its link
-    IRI (NetworkX would number them), so an edge in Gephi leads back to its statement."""
-    network = actor_network(store)
-    for _, _, key, data in network.edges(keys=True, data=True):
-        data["id"] = key
+def write_gexf(store: GraphStore, path: Path) -> WrittenNetwork:
+    """Write the actor network as GEXF 1.2 (Gephi), as NetworkX writes it (a node's ``label``
+    its label, the edge's key in ``networkx_key``), one node and link at a time; return what
+    it holds. Each edge's GEXF id is its link IRI (NetworkX would number them), so an edge in
+    Gephi leads back to its statement."""
+    actors, links, node_keys, edge_keys = _network(store)
+    node_keys = [key for key in node_keys if key != "label"]  # the node's own label
+    edge_keys = [*edge_keys, "networkx_key"]
+    ids = {("node", key): str(index) for index, key in enumerate(node_keys)}
+    ids.update({("edge", key): str(len(node_keys) + index)
+                for index, key in enumerate(edge_keys)})
+    node_types = _types(actors, _actor_attributes, node_keys, GEXF_TYPES)
+    edge_types = _types(links, _link_attributes, edge_keys, GEXF_TYPES)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_gexf(network, path, encoding="utf-8")
-    return network
+
+    def attvalues(out, owner: str, attributes: dict[str, Any]) -> None:
+        out.write("        <attvalues>\n")
+        for key, value in attributes.items():
+            out.write(f"          <attvalue for=\"{ids[owner, key]}\" "
+                      f"value={quoteattr(_text_value(value))} />\n")
+        out.write("        </attvalues>\n")
+
+    with path.open("w", encoding="utf-8") as out:
+        out.write("<?xml version='1.0' encoding='utf-8'?>\n"
+                  '<gexf xmlns="http://www.gexf.net/1.2draft" '
+                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                  'xsi:schemaLocation="http://www.gexf.net/1.2draft '
+                  'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+                  f'  <meta lastmodifieddate="{date.today().isoformat()}">\n'
+                  "    <creator>govatlas</creator>\n  </meta>\n"
+                  f'  <graph defaultedgetype="directed" mode="static" '
+                  f"name={quoteattr(NETWORK_NAME)}>\n")
+        for owner, types in (("node", node_types), ("edge", edge_types)):
+            if not types:
+                continue
+            out.write(f'    <attributes mode="static" class="{owner}">\n')
+            for key, kind in types.items():
+                out.write(f"      <attribute id=\"{ids[owner, key]}\" title={quoteattr(key)} "
+                          f'type="{kind}" />\n')
+            out.write("    </attributes>\n")
+        out.write("    <nodes>\n")
+        for node in actors:
+            attributes = _actor_attributes(node)
+            label = attributes.pop("label", node.iri)
+            out.write(f"      <node id={quoteattr(node.iri)} "
+                      f"label={quoteattr(_text_value(label))}>\n")
+            attvalues(out, "node", attributes)
+            out.write("      </node>\n")
+        out.write("    </nodes>\n    <edges>\n")
+        for rel in links:
+            attributes = {**_link_attributes(rel), "networkx_key": rel.key}
+            out.write(f"      <edge source={quoteattr(rel.start)} target={quoteattr(rel.end)} "
+                      f"id={quoteattr(rel.key or '')}>\n")
+            attvalues(out, "edge", attributes)
+            out.write("      </edge>\n")
+        out.write("    </edges>\n  </graph>\n</gexf>\n")
+    return WrittenNetwork(len(actors), len(links))
+
+
+def _text_value(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 # --- RDF -----------------------------------------------------------------------------------
@@ -295,6 +453,7 @@ def write_rdf(store: GraphStore, path: Path, fmt: str = "ttl",
 __all__ = [
     "ARRAY_DELIMITER",
     "ExportFileError",
+    "WrittenNetwork",
     "actor_network",
     "import_script",
     "territory_node",

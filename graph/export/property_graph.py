@@ -23,7 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from govatlas.graph.store import GraphStore
+from govatlas.graph.store import GraphStore, bind
 from govatlas.ontology.namespaces import (
     ACTOR,
     GA,
@@ -32,6 +32,7 @@ from govatlas.ontology.namespaces import (
     RDF,
     RDFS,
     SKOS,
+    sparql_prefixes,
 )
 from govatlas.ontology.sparql import load_query, with_values
 from govatlas.ontology.vocabulary import code_of, vocabulary
@@ -182,6 +183,13 @@ LINK_PREDICATES = (GA + "fromActor", GA + "toActor", GA + "linkType", GA + "inst
                    GA + "status", GA + "validFrom", GA + "validUntil", GA + "note",
                    GA + "concernsCompetence", GA + "concernsAllocation")
 
+def rows(store: GraphStore, query: str, bindings: dict[str, ox.NamedNode] | None = None):
+    """The solutions of a SELECT query over the store's union, one at a time: the mapping
+    reads every statement of a country (1.5 million rows for the France-sized one), and
+    :meth:`GraphStore.select` would hold them all, each as a dict, before the first is used."""
+    return store.store.query(sparql_prefixes() + bind(query, bindings), **store.query_options())
+
+
 def facts(store: GraphStore, class_iri: str, predicates: Iterable[str]) -> Facts:
     """For every instance of ``class_iri``: predicate -> its distinct values (IRIs or text).
 
@@ -192,7 +200,7 @@ def facts(store: GraphStore, class_iri: str, predicates: Iterable[str]) -> Facts
     query = with_values(load_query(__package__, "facts"), "p",
                         (ox.NamedNode(iri) for iri in (RDF + "type", *predicates)))
     found: Facts = {}
-    for row in store.select(query, {"class": ox.NamedNode(class_iri)}):
+    for row in rows(store, query, {"class": ox.NamedNode(class_iri)}):
         by_predicate = found.setdefault(row["s"].value, {})
         by_predicate.setdefault(row["p"].value, set()).add(row["o"].value)
     return found
@@ -201,7 +209,7 @@ def facts(store: GraphStore, class_iri: str, predicates: Iterable[str]) -> Facts
 def derivations(store: GraphStore) -> dict[str, list[tuple[str, str]]]:
     """Every thing with provenance -> its sorted (source document, locator) pairs."""
     found: dict[str, set[tuple[str, str]]] = {}
-    for row in store.select(load_query(__package__, "derivations")):
+    for row in rows(store, load_query(__package__, "derivations")):
         found.setdefault(row["s"].value, set()).add((row["source"].value, row["locator"].value))
     return {thing: sorted(pairs) for thing, pairs in found.items()}
 
@@ -253,9 +261,18 @@ def _provenance(pairs: list[tuple[str, str]]) -> dict[str, Any]:
             "sources": _list(f"{document}:{where}" for document, where in pairs)}
 
 
-def property_graph(store: GraphStore) -> PropertyGraph:
+#: What :func:`property_graph` can map: every node label and relationship kind, and the part
+#: the actor network (GraphML, GEXF) needs: its actors and their coordination links.
+EVERYTHING = frozenset({"Territory", "Actor", "Instrument", "HOLDS", "Competence", "LINK"})
+ACTOR_NETWORK = frozenset({"Actor", "LINK"})
+
+
+def property_graph(store: GraphStore, parts: frozenset[str] = EVERYTHING) -> PropertyGraph:
     """The property graph of everything in ``store`` (all datasets), as docs/property-graph.md
-    describes it."""
+    describes it, or of its ``parts`` only (node labels and relationship kinds, see
+    :data:`EVERYTHING`): what a part is mapped to does not depend on the others, and the
+    actor network need not read the country's allocations (a third of its statements).
+    Structure relationships come with the nodes they start from."""
     vocab = vocabulary()
 
     def code(iri: str | None) -> str | None:
@@ -287,7 +304,7 @@ def property_graph(store: GraphStore) -> PropertyGraph:
                                           end_label))
 
     # Territories -------------------------------------------------------------------------
-    for iri, values in sorted(territories.items()):
+    for iri, values in sorted(territories.items() if "Territory" in parts else ()):
         nodes.append(Node("Territory", iri, _complete(NODE_PROPERTIES["Territory"], {
             "iri": iri, "label": territory_label[iri], "country": _one(values, GA + "country"),
         })))
@@ -331,6 +348,8 @@ def property_graph(store: GraphStore) -> PropertyGraph:
     for iri, values in sorted(instruments.items()):
         labels = _all(values, RDFS + "label")
         instrument_label[iri] = labels[0] if labels else iri
+        if "Instrument" not in parts:
+            continue
         valid_from, valid_until = _period(values)
         owner = _one(values, GA + "owner")
         nodes.append(Node("Instrument", iri, _complete(NODE_PROPERTIES["Instrument"], {
@@ -366,7 +385,8 @@ def property_graph(store: GraphStore) -> PropertyGraph:
                 structure("IN_TERRITORY", iri, "Instrument", territory, "Territory")
 
     # Competence allocations -> HOLDS -----------------------------------------------------
-    allocations = facts(store, GA + "CompetenceAllocation", ALLOCATION_PREDICATES)
+    allocations = (facts(store, GA + "CompetenceAllocation", ALLOCATION_PREDICATES)
+                   if parts & {"HOLDS", "Competence"} else {})
     competences: set[str] = set()
     for iri, values in sorted(allocations.items()):
         holder = _one(values, GA + "holder")
@@ -375,6 +395,8 @@ def property_graph(store: GraphStore) -> PropertyGraph:
             skipped.append(f"allocation {iri} has no actor holder or no competence")
             continue
         competences.add(competence)
+        if "HOLDS" not in parts:
+            continue
         valid_from, valid_until = _period(values)
         territory = _one(values, GA + "territory")
         relationships.append(Relationship("HOLDS", "HOLDS", holder, "Actor", competence,
@@ -395,7 +417,7 @@ def property_graph(store: GraphStore) -> PropertyGraph:
 
     placeholders = {row["c"].value
                     for row in store.select(load_query(__package__, "placeholders"))}
-    for iri in sorted(competences):
+    for iri in sorted(competences if "Competence" in parts else ()):
         concept = vocab.by_iri.get(iri)
         nodes.append(Node("Competence", iri, _complete(NODE_PROPERTIES["Competence"], {
             "iri": iri,
@@ -406,7 +428,7 @@ def property_graph(store: GraphStore) -> PropertyGraph:
         })))
 
     # Coordination links -> one relationship type per link type --------------------------
-    links = facts(store, GA + "CoordinationLink", LINK_PREDICATES)
+    links = facts(store, GA + "CoordinationLink", LINK_PREDICATES) if "LINK" in parts else {}
     for iri, values in sorted(links.items()):
         start = _one(values, GA + "fromActor")
         end = _one(values, GA + "toActor")
