@@ -193,7 +193,7 @@ def test_a_build_over_a_large_store_is_swapped_in_whole(tmp_path: Path, states,
     refused for a bad dataset leaves the old store as it was, one that succeeds replaces
     it whole, and neither leaves anything beside the store."""
     store = copy_of(loaded, tmp_path)
-    bad = tmp_path / "bad"
+    bad = tmp_path.parent / f"{tmp_path.name}-bad"  # not beside the store: nothing may be
     bad.mkdir()
     (bad / "actors.csv").write_text("id,label\nxx-a,A\n", encoding="utf-8")
     refused = govatlas(store, "build", "--data", str(bad), check=False)
