@@ -34,7 +34,8 @@ from .store import BULK_THRESHOLD, GraphStore
 
 __all__ = ["Checked", "LoadReport", "build", "bundled_datasets", "check_dataset", "convert",
            "dataset_name", "derive", "known_ids", "load_dataset", "load_datasets",
-           "load_ontology", "rebuild_needed", "repair", "scratch_store", "spool_dataset"]
+           "load_ontology", "read_inputs", "rebuild_needed", "repair", "scratch_store",
+           "spool_dataset"]
 
 
 def bundled_datasets() -> list[Path]:
@@ -311,6 +312,21 @@ def _build_empty(store: GraphStore, paths: list[Path],
     return reports + loaded
 
 
+def read_inputs(paths: list[Path]) -> tuple[list[Input], list[Problem], list[Problem]]:
+    """Every input of ``paths`` that can be read, RDF first (so that the tables of one input
+    may refer to ids another defines), with the problems that stopped an input from being
+    read and those of the rows and files of the inputs read: checking goes on past both."""
+    unreadable: list[Problem] = []
+    problems: list[Problem] = []
+    inputs: list[Input] = []
+    for path in paths:
+        try:
+            inputs.append(read_input(path, problems=problems))
+        except DataError as error:
+            unreadable.extend(error.problems)
+    return sorted(inputs, key=lambda item: not item.is_rdf), unreadable, problems
+
+
 def scratch_store(paths: list[Path], base: GraphStore | None = None,
                   ) -> tuple[GraphStore, list[Problem], list[Problem], list[Input]]:
     """An in-memory store with the ontology and every input that can be read, for checking;
@@ -324,15 +340,8 @@ def scratch_store(paths: list[Path], base: GraphStore | None = None,
     store = base if base is not None else GraphStore.in_memory()
     if base is None:
         load_ontology(store)
-    unreadable: list[Problem] = []
-    inputs: list[Input] = []
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            inputs.append(read_input(path, problems=problems))
-        except DataError as error:
-            unreadable.extend(error.problems)
-    for item in sorted(inputs, key=lambda item: not item.is_rdf):
+    inputs, unreadable, problems = read_inputs(paths)
+    for item in inputs:
         quads, found = convert(store, item)
         store.replace_graph(item.graph, quads)
         problems.extend(found)

@@ -385,6 +385,13 @@ def _field_limit(size: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
+def _empty(table: Table, template: Template) -> Problem:
+    """The problem of a file with no header row, and the row to start it with."""
+    return Problem(table.file, None, None, "is empty",
+                   f"start it with the header row {','.join(template.required)} "
+                   "(govatlas template DIR writes one)")
+
+
 def _read_csv_lines(lines: Iterator[str], template: Template, table: Table,
                     problems: list[Problem], size: int, bad: dict[int, str],
                     ) -> tuple[str, list[str]] | None:
@@ -393,10 +400,7 @@ def _read_csv_lines(lines: Iterator[str], template: Template, table: Table,
     delimiter and header the later reads use, or None for an empty file."""
     first = next(lines, None)
     if first is None:
-        problems.append(Problem(
-            table.file, None, None, "is empty",
-            f"start it with the header row {','.join(template.required)} "
-            "(govatlas template DIR writes one)"))
+        problems.append(_empty(table, template))
         return None
     delimiter = _delimiter(first, table.file)
     reader = csv.reader(chain([first], lines), delimiter=delimiter)
@@ -405,10 +409,7 @@ def _read_csv_lines(lines: Iterator[str], template: Template, table: Table,
         with _field_limit(size):
             header = next(reader, None)
             if header is None:
-                problems.append(Problem(
-                    table.file, None, None, "is empty",
-                    f"start it with the header row {','.join(template.required)} "
-                    "(govatlas template DIR writes one)"))
+                problems.append(_empty(table, template))
                 return None
             problems.extend(_check_header(header, template, table.file))
             table.missing_columns = _missing_columns(header, template)

@@ -11,8 +11,6 @@ as on the France-sized benchmark country where ``govatlas report`` is measured
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -34,7 +32,7 @@ from govatlas.graph.views.atlas import (
     place_setting,
     place_views,
 )
-from tests.test_viz import REMOTE, Visit, wait_drawn
+from tests.test_viz import REMOTE, wait_drawn
 
 
 @pytest.fixture(scope="module")
@@ -44,20 +42,6 @@ def country_store(tmp_path_factory) -> GraphStore:
     folder = tmp_path_factory.mktemp("country") / "country"
     load_dataset(store, write(generate_country(400, seed=11, gap_share=0.2), folder))
     return store
-
-
-@pytest.fixture
-def visit(browser: Any) -> Iterator[Any]:
-    """Pages opened with every request outside the folder aborted (tests/test_viz.py)."""
-    opened: list[Visit] = []
-
-    def make(width: int = 1500, height: int = 900) -> Visit:
-        opened.append(Visit(browser, width, height))
-        return opened[-1]
-
-    yield make
-    for item in opened:
-        item.close()
 
 
 class Counted:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from govatlas.graph.pipeline import derive, load_ontology, scratch_store, spool_dataset
+from govatlas.graph.pipeline import derive, load_ontology, read_inputs, scratch_store, spool_dataset
 from govatlas.graph.store import BULK_THRESHOLD, GraphStore
 from govatlas.graph.validation.cases import Case, cases
 from govatlas.graph.validation.compiled import validate_quality
@@ -42,8 +42,8 @@ from govatlas.graph.validation.gaps import (
     sort_findings,
 )
 from govatlas.graph.validation.shacl_report import record_iri
-from govatlas.loaders.errors import DataError, DataWarning, Problem
-from govatlas.loaders.reader import Input, read_input
+from govatlas.loaders.errors import DataWarning, Problem
+from govatlas.loaders.reader import Input
 from govatlas.loaders.tables import Record, display_path, empty_required
 from govatlas.ontology.vocabulary import code_of
 
@@ -148,16 +148,8 @@ def _load_on_disk(store: GraphStore, paths: list[Path],
     bulk-loaded, then the derived graph is computed once. Returns what
     :func:`~govatlas.graph.pipeline.scratch_store` returns but the store."""
     load_ontology(store)
-    unreadable: list[Problem] = []
-    problems: list[Problem] = []
-    inputs: list[Input] = []
-    for path in paths:
-        try:
-            inputs.append(read_input(path, problems=problems))
-        except DataError as error:
-            unreadable.extend(error.problems)
-    # RDF first, so the tables of one input may refer to ids another defines
-    for item in sorted(inputs, key=lambda item: not item.is_rdf):
+    inputs, unreadable, problems = read_inputs(paths)
+    for item in inputs:
         spool, count, found = spool_dataset(store, item)
         problems.extend(found)
         try:
