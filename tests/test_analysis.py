@@ -472,3 +472,31 @@ def test_too_little_data_is_reported_with_the_minimum(tmp_path):
     assert "2 government actors (minimum 3)" in result.explanation
     assert "1 government links (minimum 3)" in result.explanation
 
+
+
+def test_a_territory_is_classified_on_its_own_pairs_not_its_countrys(tmp_path):
+    """A national competence stated for the whole country is placed in every territory of
+    it; a territory's measures must still be about that territory alone, whatever the
+    country's other territories hold."""
+    actors = ["st,State,national-government,national,FR,,",
+              "c1,City One,municipality,local,FR,,Town",
+              "c2,City Two,municipality,local,FR,,Town",
+              "c3,City Three,municipality,local,FR,,Town"]
+    competences = ["c1,integration-policy,local,,,", "c2,language-learning,local,,,",
+                   "c3,housing,local,,,", "st,borders-residency,national,,,",
+                   "st,housing,national,,,"]
+    links = ["c1,c2,partners-with,,,", "c2,c3,informs,,,", "c3,c1,partners-with,,,",
+             "st,c1,funds,,,"]
+    alone = classify(store_from(tmp_path / "alone", actors, competences, links),
+                     territory="Town")
+    elsewhere = ["o1,Other City,municipality,local,FR,,Other",
+                 "o2,Far City,municipality,local,FR,,Far"]
+    beside = classify(store_from(tmp_path / "beside", actors + elsewhere,
+                                 [*competences, "o1,housing,local,,,", "o2,housing,local,,,"],
+                                 links), territory="Town")
+    # housing at two levels in Town (st and c3): one cross-level pair; of its three fields
+    # (migrant integration, housing, borders) only migrant integration is held locally alone
+    assert alone.measures["cross_level_pairs"] == 1
+    assert alone.measures["local_autonomy"] == pytest.approx(1 / 3)
+    assert beside.measures == alone.measures
+    assert beside.label == alone.label

@@ -83,7 +83,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -105,6 +105,7 @@ __all__ = [
     "classify_graph",
     "classify_network",
     "classify_territories",
+    "placed_in",
     "type_measures",
 ]
 
@@ -562,6 +563,27 @@ def classify(store: GraphStore, territory: str | None = None, country: str | Non
                             fields=competence_fields(store), thresholds=thresholds)
 
 
+def placed_in(held: list[Allocation], territory: str) -> list[Allocation]:
+    """``held`` with each allocation's places cut to ``territory`` (case-insensitive).
+
+    A national allocation stated for a whole country is placed in every territory of the
+    country (``ontology/derivations/61-territory.rq``); a territory's measures count the
+    pairs of holders *in that territory*, so its other places are dropped. Left in, they made
+    each territory's decoupling index pool the pairs of every territory of the country, and
+    each of a country's thousand classifications cost as much as the country's.
+    An allocation that does not name the territory (one placed nowhere) is kept as it is.
+    """
+    wanted = territory.casefold()
+    cut = []
+    for allocation in held:
+        if len(allocation.territories) > 1:
+            here = tuple(t for t in allocation.territories if t.casefold() == wanted)
+            if here:
+                allocation = replace(allocation, territories=here)
+        cut.append(allocation)
+    return cut
+
+
 def classify_network(full: nx.MultiDiGraph, held: list[Allocation], *,
                      territory: str | None = None, country: str | None = None,
                      fields: dict[str, tuple[str, ...]] | None = None,
@@ -573,6 +595,7 @@ def classify_network(full: nx.MultiDiGraph, held: list[Allocation], *,
     if territory is None and country is None:
         raise ValueError("name a territory or a country to classify")
     if territory is not None:
+        held = placed_in(held, territory)
         graph = _territory_network(full, territory)
         if country is not None:
             keep = [n for n, d in graph.nodes(data=True)
