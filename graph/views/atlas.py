@@ -112,12 +112,9 @@ def slug(text: str, taken: set[str]) -> str:
 def placed_matrix(store: GraphStore, territories: list[str] | None = None,
                   as_of: date | None = None) -> CompetenceMatrix:
     """:func:`~govatlas.graph.views.matrix.competence_matrix`, keeping only the allocations
-    that have a place (their own territory or their holder's, read with the one pattern of
-    ``queries/placed-allocations.rq``): an allocation with none has no row."""
-    placed = {(row["a"].value, row["territory"].value)
-              for row in store.select(query_text("placed-allocations.rq"))}
-    return competence_matrix(store, territories, as_of=as_of,
-                             keep=lambda a: (a.iri, a.territory) in placed)
+    that have a place (their own territory or their holder's): an allocation with none has
+    no row."""
+    return competence_matrix(store, territories, as_of=as_of, keep=lambda a: a.placed)
 
 
 def sub_matrix(matrix: CompetenceMatrix, territories: list[str]) -> CompetenceMatrix:

@@ -49,6 +49,9 @@ class Allocation:
     placeholder: bool
     stated_in: str = ""
     country_wide: bool = False
+    #: the allocation has a place (its own territory or its holder's); one with none is listed
+    #: under "(no territory)"
+    placed: bool = True
     owners: tuple[str, ...] = ()
     exercisers: tuple[str, ...] = ()
 
@@ -138,6 +141,7 @@ def allocations(store: GraphStore) -> list[Allocation]:
             placeholder=text("placeholder") == "true",
             stated_in=text("statedIn"),
             country_wide=text("countryWide") == "true",
+            placed=row["territoryLabel"] is not None,
         )
         found.setdefault(allocation.iri + allocation.territory, allocation)
     linked = with_competence_links(store, list(found.values()))
