@@ -214,7 +214,7 @@
       var border = !n.inside ? "#90a4ae" : gaps ? "#d32f2f" : "#37474f";
       var base = n.kind === "group" ? 2.5 : 1.5;
       var update = { id: n.id, hidden: hiddenNode[n.id], title: tip(n, nodeNow[n.id]),
-                     borderWidth: mark === "up" || mark === "new" ? base + 3 : gaps && n.inside ? base + 0.5 : base,
+                     borderWidth: mark === "up" || mark === "new" ? base + 3 : base,
                      shapeProperties: { borderDashes: mark === "down" ? [5, 3] : n.inside ? false : [4, 3] } };
       if (mark === "new") border = gaps ? "#d32f2f" : "#1b5e20";
       if (n.kind === "group") update.label = n.label + "\n" + number(actors);
