@@ -338,6 +338,8 @@ def overview_payload(view: MapData) -> tuple[dict[str, Any], dict[str, dict[str,
             item["g"] = found.count
         if not inside:
             item["o"], item["h"] = 1, overview.home[node]
+            if found and found.holds:  # its gaps of each date, for its count there
+                item["q"] = found.holds
             return item
         label = data.get("label") or str(node)
         extra = {"n": [n for n in view.names.get(str(node), []) if n != label],

@@ -109,7 +109,7 @@ class TextTable:
         narrowing the template as needed; None when it cannot fit (too little in common)."""
         known = self._kind.get(kind)
         if known is not None:
-            match = known[1].fullmatch(text)
+            match = known[1].fullmatch(text) if known[2] >= 0 else None
             if match:
                 return known[2], list(match.groups())
             tokens = _common(known[0], text)
@@ -118,6 +118,9 @@ class TextTable:
         constants = template_of(tokens)
         if sum(map(len, constants)) < len(text) / 4 and known is not None:
             return None  # the kind's sentences share too little to be worth a template
+        if len(constants) == 1:  # the kind's first sentence: no slot yet, kept as it is
+            self._kind[kind] = (tokens, _pattern(constants), -1)
+            return None
         key = tuple(constants)
         number = self._template.get(key)
         if number is None:
