@@ -12,13 +12,19 @@ tested here is the map, not the loader (tests/test_scale.py covers that).
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
 
+from bench.country import generate_country
+from bench.generate import write
 from bench.renderers import country_graph
+from govatlas.graph.analysis.projection import project
+from govatlas.graph.pipeline import load_dataset, load_ontology
+from govatlas.graph.store import GraphStore
 from govatlas.graph.views.network import map_data
 from govatlas.graph.views.overview import (
     OVERVIEW_THRESHOLD,
@@ -167,8 +173,9 @@ def test_country_overview_draws_fast_and_drills_to_a_municipality(visit, country
     assert overlapping_labels(page) == []
     shoot(page, "overview-country", readme="map-country-overview.png")
     # a municipality of an ordinary area: region, department, area under the country
-    name, _other, home, actor = next(a for a in index["actors"]
-                                     if a[0] == "Municipality 1000")
+    position, (name, _other, home) = next((i, a) for i, a in enumerate(index["actors"])
+                                          if a[0] == "Municipality 1000")
+    actor = f"a{position}"
     chain = [home]
     while groups[chain[-1]][1] is not None:
         chain.append(groups[chain[-1]][1])
@@ -247,4 +254,90 @@ def test_overview_slider_and_filters_move_the_lines(visit, country_page):
     assert again.evaluate("govatlasMap.drawnLinks") == page.evaluate("govatlasMap.drawnLinks")
     assert "2021" in again.locator("#time-label").inner_text()
     shoot(page, "overview-country-2021")
+    browser_visit.offline_and_clean()
+
+
+# --- gaps and actors as of the slider's date ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def dated_country(tmp_path_factory) -> tuple[Path, Any, str]:
+    """The overview of a generated country small enough for the gap shapes to run on every
+    date of the slider (a store, not the generator's rows: the gaps are the shapes' own),
+    one municipality given a period that starts in 2021."""
+    store = GraphStore.in_memory()
+    load_ontology(store)
+    folder = tmp_path_factory.mktemp("dated") / "country"
+    load_dataset(store, write(generate_country(400, seed=11, gap_share=0.2), folder))
+    graph = project(store, country="XX")
+    late = ACTOR + "xx-city-7"
+    graph.nodes[late]["valid_from"] = "2021-01-01"
+    data = map_data(store, graph=graph, country="XX", slider=True,
+                    title="Governance network — XX")
+    assert data.overview is not None and data.timeline is not None
+    assert data.timeline.gaps_follow
+    path = tmp_path_factory.mktemp("dated-page") / "country.html"
+    path.write_text(map_page(data), encoding="utf-8")
+    return path, data, late
+
+
+def gap_texts_on(data: Any, actor: str, day: str) -> set[str]:
+    """The gap sentences naming ``actor`` among the shapes' findings on ``day``."""
+    return {f"{f.gap} gap: {f.message}" for f in data.timeline.gaps[day]
+            if f.gap and actor in (f.actor, f.value)}
+
+
+def test_overview_gaps_and_actors_follow_the_slider(visit, dated_country):
+    """Moving the slider redraws each actor's gaps (its red border, its count, the list in
+    its details) as the shapes found them on that date, marks the actors whose gaps grew or
+    shrank since the date before, and hides an actor outside its period, its group counting
+    one actor less."""
+    path, data, late = dated_country
+    steps = data.timeline.steps
+    # an actor whose gaps change between two dates in a row, and the change
+    actor, before, after = next(
+        (node, early, later) for node in data.graph for early, later in pairwise(steps)
+        if len(gap_texts_on(data, node, early)) != len(gap_texts_on(data, node, later))
+        and gap_texts_on(data, node, later))
+    number = {node: f"a{i}" for i, node in enumerate(data.graph)}
+    home = data.overview.home[actor]
+    browser_visit = visit(1500, 900)
+    page = browser_visit.open(path)
+    page.wait_for_function("window.govatlasMap && govatlasMap.drawnAt !== null")
+    page.evaluate(f"govatlasMap.show({home!r}, {number[actor]!r})")
+    page.evaluate(f"govatlasMap.setDay({before!r})")
+    shown = f"govatlasMap.gapsShown[{number[actor]!r}]"
+    assert page.evaluate(shown) == len(gap_texts_on(data, actor, before))
+    page.locator("#time").fill(str(steps.index(after)))  # the slider itself
+    expected = gap_texts_on(data, actor, after)
+    assert page.evaluate(shown) == len(expected)
+    grew = len(expected) > len(gap_texts_on(data, actor, before))
+    changed = page.evaluate("govatlasMap.timeChanges")
+    assert number[actor] in changed["gapsUp" if grew else "gapsDown"]
+    node = page.evaluate(f"govatlasMap.nodes.get({number[actor]!r})")
+    assert node["color"]["border"] == "#d32f2f"
+    if grew:
+        assert node["borderWidth"] > 4
+    else:
+        assert node["shapeProperties"]["borderDashes"]
+    assert "more gaps" in page.locator("#time-changes").inner_text()
+    # the details panel lists the date's gaps, written out from the page's shared texts
+    page.evaluate(f"govatlasMap.select({number[actor]!r})")
+    listed = page.locator("#details ul.gap li").all_inner_texts()
+    assert set(listed) == expected
+    # an actor with a period: hidden before it, and its groups count one actor less
+    late_home = data.overview.home[late]
+    page.evaluate(f"govatlasMap.show({late_home!r})")
+    page.evaluate("govatlasMap.setDay('2019-07-01')")
+    assert number[late] not in page.evaluate("govatlasMap.visibleNodeIds()")
+    page.evaluate("govatlasMap.setDay('2021-07-01')")
+    assert number[late] in page.evaluate("govatlasMap.visibleNodeIds()")
+    assert number[late] in page.evaluate("govatlasMap.timeChanges.appeared")
+    parent = data.overview.groups[late_home].parent
+    page.evaluate(f"govatlasMap.show({parent!r})")
+    count = data.overview.groups[late_home].actors
+    page.evaluate("govatlasMap.setDay('2019-07-01')")
+    label = page.evaluate(f"govatlasMap.nodes.get({late_home!r}).label")
+    assert label.endswith(f"\n{count - 1:,}")
+    page.evaluate("govatlasMap.setDay('2021-07-01')")
+    assert page.evaluate(f"govatlasMap.nodes.get({late_home!r}).label").endswith(f"\n{count:,}")
     browser_visit.offline_and_clean()

@@ -1,6 +1,8 @@
 // govatlas overview map: one group of actors at a time, drilled into on click.
 // Every view is its own <script type="application/json" id="view-ID"> block, parsed when the
-// reader opens that group. Everything from data is shown with textContent, never innerHTML.
+// reader opens that group; the actors' gap sentences and source files are one more block
+// ("map-texts"), parsed when a reader first opens an actor. Everything from data is shown with
+// textContent, never innerHTML.
 (function () {
   "use strict";
   var index = JSON.parse(document.getElementById("map-index").textContent);
@@ -23,9 +25,28 @@
   index.types.forEach(function (t) { typeOf[t.code] = t; });
   function short(text) { return text.length <= 26 ? text : text.slice(0, 25).trim() + "…"; }
   function style(code) { return typeOf[code] || { label: code || "(none)", shape: "dot", color: "#9e9e9e" }; }
-  function labels(codes, names) {
-    return (codes || []).map(function (c) { return names[c] || c; });
+  function labels(numbers, codes, names) {
+    return (numbers || []).map(function (i) { var c = codes[i]; return names[c] || c; });
   }
+
+  // the shared texts: a gap sentence is [template, argument, ...] (or the sentence itself),
+  // written out as template[0] + argument + template[1] + ...; a source is [file, lines]
+  var texts = null;
+  function textTable() {
+    if (!texts) texts = JSON.parse(document.getElementById("map-texts").textContent);
+    return texts;
+  }
+  function sentence(number) {
+    var table = textTable(), item = table.sentences[number];
+    if (typeof item === "string") return item;
+    var constants = table.templates[item[0]], out = constants[0];
+    for (var k = 1; k < constants.length; k++) out += table.arguments[item[k]] + constants[k];
+    return out;
+  }
+  function sourceLine(item) {
+    return typeof item === "string" ? item : textTable().files[item[0]] + " lines " + item[1];
+  }
+  api.sentence = sentence;
 
   // a view as the page carries it (one-letter keys, codes) -> the fields drawn and shown
   function expand(raw, id) {
@@ -33,24 +54,26 @@
       id: raw.id, path: raw.path,
       bands: raw.bands.map(function (b) { return { code: b[0], top: b[1], bottom: b[2] }; }),
       nodes: raw.nodes.map(function (n) {
+        var level = n.lv === undefined ? "none" : index.levelCodes[n.lv];
         if (n.k === "g") {
           var g = index.groups[n.i];
           return { id: n.i, kind: "group", inside: !n.o, label: short(g[0]), full: g[0],
-                   count: g[2], gaps: g[3], links: g[4], color: style(n.t).color, size: n.s,
-                   x: n.x, y: n.y, level: n.lv || "none" };
+                   count: g[2], gaps: g[3], links: g[4], color: style(index.typeCodes[n.t]).color,
+                   size: n.s, x: n.x, y: n.y, level: level };
         }
-        var t = style(n.t);
-        return { id: n.i, kind: "actor", inside: !n.o, home: n.h || id, label: short(n.l),
-                 level: n.lv || "none",
-                 full: n.l, type: n.t, typeLabel: t.label, shape: t.shape, color: t.color,
-                 size: n.s, x: n.x, y: n.y, names: n.n || [],
-                 levelLabels: labels(n.v, index.levels),
-                 competenceLabels: labels(n.c, index.competences), sources: n.r || [],
-                 gaps: n.p || [], gapCount: n.g || 0 };
+        var code = index.typeCodes[n.t], t = style(code), name = index.actors[+n.i.slice(1)][0];
+        return { id: n.i, kind: "actor", inside: !n.o, home: n.h || id, label: short(name),
+                 level: level, full: name, type: code, typeLabel: t.label, shape: t.shape,
+                 color: t.color, size: n.s, x: n.x, y: n.y, names: n.n || [],
+                 validFrom: n.vf || "", validUntil: n.vu || "",
+                 levelLabels: labels(n.v, index.levelCodes, index.levels),
+                 competenceLabels: labels(n.c, index.competenceCodes, index.competences),
+                 sources: n.r || [], gapRefs: n.p || [], holds: n.q || [], gapCount: n.g || 0 };
       }),
-      edges: raw.edges.map(function (e, i) {  // [from, to, links, type(s), direct]
+      edges: raw.edges.map(function (e, i) {  // [from, to (node positions), links, type(s), direct]
         var kinds = typeof e[3] === "number" ? [[e[3], e[2]]] : e[3];
-        return { id: id + ":" + i, from: e[0], to: e[1], weight: e[2], direct: !!e[4],
+        return { id: id + ":" + i, from: raw.nodes[e[0]].i, to: raw.nodes[e[1]].i, weight: e[2],
+                 direct: !!e[4],
                  kinds: e[5] || kinds.map(function (k) { return [k[0], -1, k[1]]; }),
                  color: index.linkTypes[kinds[0][0]][1],
                  types: kinds.map(function (t) { return [index.linkTypes[t[0]][0], t[1]]; }) };
@@ -72,16 +95,18 @@
     return "#" + ((1 << 24) + (r << 16) + (g << 8) + b).toString(16).slice(1);
   }
 
-  function tip(n) {
+  function tip(n, now) {  // now: {actors, gaps} on the date shown
     var box = el("div", "tip");
     box.appendChild(el("strong", null, n.full));
+    var gaps = now ? now.gaps : n.kind === "group" ? n.gaps : n.gapCount;
     if (n.kind === "group") {
-      box.appendChild(el("div", "row", plural(n.count, "actor") + ", " + plural(n.links, "link") + " among them"));
-      if (n.gaps) box.appendChild(el("div", "row gap", plural(n.gaps, "gap") + " found"));
+      box.appendChild(el("div", "row", plural(now ? now.actors : n.count, "actor") + ", " + plural(n.links, "link") + " among them"));
+      if (gaps) box.appendChild(el("div", "row gap", plural(gaps, "gap") + " found"));
       box.appendChild(el("div", "more", n.inside ? "click to open" : "outside this group: click to open it"));
     } else {
       if (n.typeLabel) box.appendChild(el("div", "row", n.typeLabel));
-      if (n.gapCount) box.appendChild(el("div", "row gap", plural(n.gapCount, "gap")));
+      if (n.validFrom || n.validUntil) box.appendChild(el("div", "row", (n.validFrom || "…") + " – " + (n.validUntil || "…")));
+      if (gaps) box.appendChild(el("div", "row gap", plural(gaps, "gap")));
       box.appendChild(el("div", "more", n.inside ? "click for details" : "outside this group: click to go there"));
     }
     return box;
@@ -130,34 +155,75 @@
              colour: types.length ? index.linkTypes[Object.keys(byType).sort(function (a, b) {
                return byType[b] - byType[a]; })[0]][1] : null };
   }
-  function groupGaps(n, f) {
-    if (n.kind !== "group") return n.gapCount;
+  // an actor's gaps holding on the date shown: each of its sentences carries where it holds
+  // ("1"/"0" for the map's start, then one character per date); without them (gaps that do
+  // not follow the date) its gaps are those of the start
+  function holding(n, f) {
+    if (!index.timeline.gapsFollow || !n.holds.length) return null;
+    var at = f.step === null ? 0 : f.step + 1;
+    return n.holds.map(function (h) { return h.charAt(at) === "1"; });
+  }
+  function nodeGaps(n, f) {
+    if (n.kind === "actor") {
+      var held = holding(n, f);
+      return held ? held.filter(Boolean).length : n.gapCount;
+    }
     var series = index.gapSteps[n.id];
     if (!index.timeline.gapsFollow || f.step === null || !series) return n.gaps;
     return series[f.step];
   }
-  var shownCount = {}, stepBefore, viewBefore;
-  api.timeChanges = { more: [], fewer: [] };
+  function validOn(n, day) {
+    return (!n.validFrom || n.validFrom <= day) && (!n.validUntil || day <= n.validUntil);
+  }
+  // the actors a node stands for on the date (0: not there then)
+  function nodeActors(n, f) {
+    if (n.kind === "actor") return f.step === null || validOn(n, steps[f.step]) ? 1 : 0;
+    var series = index.actorSteps[n.id];
+    return f.step === null || !series ? n.count : series[f.step];
+  }
+  var shownCount = {}, stepBefore, viewBefore, nodeBefore = {};
+  api.timeChanges = { more: [], fewer: [], gapsUp: [], gapsDown: [], appeared: [], ended: [] };
+  api.gapsShown = {};
+  function hideTooltip() {
+    var handler = network.interactionHandler;
+    if (handler && handler.popup) handler.popup.hide();
+  }
   api.drawnLinks = 0;
   function applyFilters() {
     if (!current) return;
     var f = filters();
     var label = document.getElementById("time-label");
     if (label) label.textContent = f.step === null ? "every period" : steps[f.step].slice(0, 4) + " (" + steps[f.step] + ")";
-    var hiddenNode = {}, nodeUpdates = [], edgeUpdates = [];
+    var hiddenNode = {}, nodeUpdates = [], edgeUpdates = [], nodeNow = {};
+    var moved = viewBefore === current.id && stepBefore !== undefined && stepBefore !== f.step;
+    var gapsUp = [], gapsDown = [], appeared = [], ended = [], gapsShown = {};
     current.nodes.forEach(function (n) {
-      hiddenNode[n.id] = !f.levels[n.level];
-      var gaps = groupGaps(n, f);
-      var border = gaps ? "#d32f2f" : "#37474f";
-      var update = { id: n.id, hidden: hiddenNode[n.id] };
-      if (n.inside) {
-        update.color = { background: n.color, border: border,
-                         highlight: { background: n.color, border: "#000" },
-                         hover: { background: n.color, border: "#000" } };
+      var actors = nodeActors(n, f), gaps = nodeGaps(n, f);
+      hiddenNode[n.id] = !f.levels[n.level] || !actors;
+      nodeNow[n.id] = { actors: actors, gaps: gaps, shown: !hiddenNode[n.id] };
+      if (!hiddenNode[n.id]) gapsShown[n.id] = gaps;
+      // what changed since the date before: more gaps (thick red border), fewer (dashed),
+      // appeared (thick dark border); ended ones are hidden and counted
+      var before = moved ? nodeBefore[n.id] : null, mark = "";
+      if (before && before.shown && !hiddenNode[n.id]) {
+        if (gaps > before.gaps) { mark = "up"; gapsUp.push(n.id); }
+        else if (gaps < before.gaps) { mark = "down"; gapsDown.push(n.id); }
       }
+      if (before && !before.shown && !hiddenNode[n.id] && f.levels[n.level]) { mark = mark || "new"; appeared.push(n.id); }
+      if (before && before.shown && hiddenNode[n.id] && f.levels[n.level]) ended.push(n.id);
+      var border = !n.inside ? "#90a4ae" : gaps ? "#d32f2f" : "#37474f";
+      var base = n.kind === "group" ? 2.5 : 1.5;
+      var update = { id: n.id, hidden: hiddenNode[n.id], title: tip(n, nodeNow[n.id]),
+                     borderWidth: mark === "up" || mark === "new" ? base + 3 : base,
+                     shapeProperties: { borderDashes: mark === "down" ? [5, 3] : n.inside ? false : [4, 3] } };
+      if (mark === "new") border = gaps ? "#d32f2f" : "#1b5e20";
+      if (n.kind === "group") update.label = n.label + "\n" + number(actors);
+      var fill = n.inside ? n.color : faded(n.color), strong = n.inside ? "#000" : "#455a64";
+      update.color = { background: fill, border: border,
+                       highlight: { background: fill, border: strong },
+                       hover: { background: fill, border: strong } };
       nodeUpdates.push(update);
     });
-    var moved = viewBefore === current.id && stepBefore !== undefined && stepBefore !== f.step;
     var more = [], fewer = [], drawn = 0, lines = 0, counts = {};
     current.edges.forEach(function (e) {
       var shown = lineCount(e, f);
@@ -176,19 +242,41 @@
     });
     nodes.update(nodeUpdates);
     edges.update(edgeUpdates);
-    if (moved) api.timeChanges = { more: more, fewer: fewer };
+    hideTooltip();  // a tooltip must not outlive its node, nor show the date before
+    if (moved) {
+      api.timeChanges = { more: more, fewer: fewer, gapsUp: gapsUp, gapsDown: gapsDown,
+                          appeared: appeared, ended: ended };
+    }
     shownCount = counts;
+    nodeBefore = nodeNow;
     stepBefore = f.step;
     viewBefore = current.id;
     api.drawnLinks = drawn;
+    api.gapsShown = gapsShown;
     var changes = document.getElementById("time-changes");
     if (changes && moved) {
       clear(changes);
       changes.appendChild(document.createTextNode("Since the date before: "));
-      changes.appendChild(el("span", "up", plural(more.length, "line") + " with more links (thick)"));
-      changes.appendChild(document.createTextNode("; "));
-      changes.appendChild(el("span", "down", plural(fewer.length, "line") + " with fewer (dashed)"));
+      var parts = [["up", plural(more.length, "line") + " with more links (thick)"],
+                   ["down", plural(fewer.length, "line") + " with fewer (dashed)"]];
+      if (index.timeline.gapsFollow) {
+        parts.push(["up", plural(gapsUp.length, "node") + " with more gaps (thick red border)"],
+                   ["down", plural(gapsDown.length, "node") + " with fewer (dashed border)"]);
+      }
+      if (appeared.length || ended.length || Object.keys(index.actorSteps).length) {
+        parts.push(["up", plural(appeared.length, "node") + " appearing (thick border)"],
+                   ["down", plural(ended.length, "node") + " ending (hidden)"]);
+      }
+      parts.forEach(function (part, i) {
+        if (i) changes.appendChild(document.createTextNode("; "));
+        changes.appendChild(el("span", part[0], part[1]));
+      });
       changes.appendChild(document.createTextNode("."));
+    }
+    if (!details.hidden && details.dataset.node) {  // the open actor, as of the date
+      var open = current.nodes.filter(function (m) { return m.id === details.dataset.node; })[0];
+      if (!open || hiddenNode[open.id]) hideDetails();
+      else showDetails(open);
     }
     var groups = current.nodes.filter(function (n) { return n.kind === "group" && n.inside && !hiddenNode[n.id]; }).length;
     var actors = current.nodes.filter(function (n) { return n.kind === "actor" && n.inside && !hiddenNode[n.id]; }).length;
@@ -358,7 +446,7 @@
 
   // --- details of an actor ------------------------------------------------------------------
   var details = document.getElementById("details");
-  function hideDetails() { details.hidden = true; }
+  function hideDetails() { details.hidden = true; delete details.dataset.node; }
   function row(parent, key, value) {
     if (!value) return;
     var line = el("div", "row");
@@ -394,11 +482,17 @@
           e.types.map(function (t) { return t[0] + (t[1] > 1 ? " ×" + t[1] : ""); }).join(", ");
       });
     list(details, "links", links);
-    if (n.gapCount) {
-      list(details, plural(n.gapCount, "gap"), n.gaps, "gap");
-      if (n.gapCount > n.gaps.length) details.appendChild(el("div", "more", "and " + number(n.gapCount - n.gaps.length) + " more (the atlas's gap page lists them all)"));
+    row(details, "period", n.validFrom || n.validUntil ? (n.validFrom || "…") + " – " + (n.validUntil || "…") : "");
+    var f = filters(), held = holding(n, f);
+    var refs = held ? n.gapRefs.filter(function (_r, i) { return held[i]; }) : n.gapRefs;
+    var count = held ? refs.length : n.gapCount;
+    if (count) {
+      var day = f.step === null ? "" : " on " + steps[f.step];
+      list(details, plural(count, "gap") + (held ? day : ""), refs.map(sentence), "gap");
+      if (count > refs.length) details.appendChild(el("div", "more", "and " + number(count - refs.length) + " more (the atlas's gap page lists them all)"));
     }
-    list(details, "sources", n.sources);
+    list(details, "sources", n.sources.map(sourceLine));
+    details.dataset.node = n.id;
     details.hidden = false;
   }
   function selectActor(id) {
@@ -431,16 +525,17 @@
     var query = search.value.trim().toLowerCase();
     clear(results);
     if (!query) { status.textContent = ""; return; }
-    var matches = index.actors.filter(function (a) {
-      return a[0].toLowerCase().indexOf(query) >= 0 || a[1].toLowerCase().indexOf(query) >= 0;
+    var matches = [];  // positions in index.actors: actor "a" + position on the page
+    index.actors.forEach(function (a, i) {
+      if (a[0].toLowerCase().indexOf(query) >= 0 || a[1].toLowerCase().indexOf(query) >= 0) matches.push(i);
     });
     status.textContent = !matches.length ? "no actor matches" : matches.length === 1 ? "1 match" :
       number(matches.length) + " matches" + (matches.length > 40 ? " (the first 40 shown)" : "");
-    matches.slice(0, 40).forEach(function (a) {
-      var li = el("li"), button = el("button", null, a[0]);
+    matches.slice(0, 40).forEach(function (i) {
+      var a = index.actors[i], li = el("li"), button = el("button", null, a[0]);
       button.type = "button";
       button.title = index.groups[a[2]][0];
-      button.addEventListener("click", function () { api.show(a[2], a[3]); });
+      button.addEventListener("click", function () { api.show(a[2], "a" + i); });
       li.appendChild(button);
       results.appendChild(li);
     });
