@@ -11,6 +11,7 @@ tested here is the map, not the loader (tests/test_scale.py covers that).
 
 from __future__ import annotations
 
+import json
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -215,6 +216,15 @@ def test_overview_address_reopens_the_group(visit, country_page):
     page.wait_for_function("window.govatlasMap && govatlasMap.drawnAt !== null")
     assert page.evaluate("govatlasMap.view") == group
     assert page.evaluate("govatlasMap.exportPng()").startswith("data:image/png")
+    # SVG and JSON of the view as drawn: one circle and one JSON node per visible node
+    visible = page.evaluate("govatlasMap.nodes.get({filter: function (n) { return !n.hidden; }})"
+                            ".map(function (n) { return n.id; })")
+    svg = page.evaluate("govatlasMap.exportSvg()")
+    assert svg.startswith("<svg") and svg.count("<circle") == len(visible) > 1
+    assert page.evaluate("govatlasMap.index.groups[govatlasMap.view][0]").split(" (")[0] in svg
+    graph = json.loads(page.evaluate("govatlasMap.exportJson()"))
+    assert sorted(n["id"] for n in graph["nodes"]) == sorted(visible)
+    assert graph["view"] == page.evaluate("govatlasMap.index.groups[govatlasMap.view][0]")
     browser_visit.offline_and_clean()
 
 

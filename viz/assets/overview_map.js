@@ -559,7 +559,72 @@
     link.remove();
     return link.href;
   };
+  function saveFile(ext, type, text) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([text], { type: type }));
+    link.download = (index.groups[api.view][0] || "map").replace(/[^A-Za-z0-9]+/g, "-") + "." + ext;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+  function shownItems() {  // the nodes and lines drawn now, with their drawn colours and labels
+    var shownNodes = nodes.get({ filter: function (n) { return !n.hidden; } });
+    var drawnIds = {};
+    shownNodes.forEach(function (n) { drawnIds[n.id] = true; });
+    var shownEdges = edges.get({ filter: function (e) { return !e.hidden && drawnIds[e.from] && drawnIds[e.to]; } });
+    return { nodes: shownNodes, edges: shownEdges };
+  }
+  api.exportSvg = function () {
+    // the view as drawn: its visible groups, actors and lines as vector shapes and text
+    var ns = "http://www.w3.org/2000/svg", shown = shownItems();
+    var at = network.getPositions(shown.nodes.map(function (n) { return n.id; }));
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    shown.nodes.forEach(function (n) { var p = at[n.id]; minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
+      maxX = Math.max(maxX, p.x); maxY = Math.max(maxY, p.y); });
+    if (!shown.nodes.length) { minX = minY = 0; maxX = maxY = 1; }
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("xmlns", ns);
+    svg.setAttribute("viewBox", [minX - 120, minY - 60, maxX - minX + 240, maxY - minY + 120].join(" "));
+    svg.setAttribute("font-family", "system-ui, sans-serif");
+    function add(tag, attrs, text) {
+      var node = document.createElementNS(ns, tag);
+      Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+      if (text) node.textContent = text;
+      svg.appendChild(node);
+      return node;
+    }
+    shown.edges.forEach(function (e) {
+      var a = at[e.from], b = at[e.to], colour = (e.color && e.color.color) || "#607d8b";
+      add("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: colour, "stroke-width": e.width || 1,
+                    "stroke-dasharray": e.dashes ? "6 4" : "none", opacity: 0.8 });
+    });
+    shown.nodes.forEach(function (n) {
+      var p = at[n.id], colour = n.color || {};
+      add("circle", { cx: p.x, cy: p.y, r: n.size || 10, fill: colour.background || "#9e9e9e",
+                      stroke: colour.border || "#37474f", "stroke-width": n.borderWidth || 1.5 });
+      String(n.label || "").split("\n").forEach(function (line, i) {
+        add("text", { x: p.x, y: p.y + (n.size || 10) + 16 + 16 * i, "font-size": 14, "text-anchor": "middle" }, line);
+      });
+    });
+    var text = new XMLSerializer().serializeToString(svg);
+    saveFile("svg", "image/svg+xml", text);
+    return text;
+  };
+  api.exportJson = function () {
+    // the view as drawn: which group is open, on which date, and its visible nodes and lines
+    var shown = shownItems(), step = currentStep();
+    var graph = { view: index.groups[api.view][0], date: step === null ? null : steps[step],
+                  nodes: shown.nodes.map(function (n) {
+                    return { id: n.id, label: String(n.label || "").replace(/\n/g, " "), x: n.x, y: n.y }; }),
+                  edges: shown.edges.map(function (e) {
+                    return { id: e.id, from: e.from, to: e.to, title: e.title || "" }; }) };
+    var text = JSON.stringify(graph, null, 1);
+    saveFile("json", "application/json", text);
+    return text;
+  };
   document.getElementById("export-png").addEventListener("click", api.exportPng);
+  document.getElementById("export-svg").addEventListener("click", api.exportSvg);
+  document.getElementById("export-json").addEventListener("click", api.exportJson);
 
   // label boxes in canvas coordinates (the tests check that none overlaps another)
   api.labelBoxes = function () {
