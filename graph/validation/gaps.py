@@ -312,34 +312,22 @@ def with_evidence(store: GraphStore, findings: list[Finding]) -> list[Finding]:
     instrument the actor takes part in (or for the same territory) is the evidence a reader
     checks it against.
     """
-    # each gap's facts indexed by the instrument, actor and territory they name, so a
-    # finding looks up its own (a country's 47,000 findings against every fact of their gap
-    # cost 2 s of CPU); the lines keep the facts' order
-    by_key: dict[tuple[str, str, str], list[int]] = {}
-    facts: list[dict[str, str]] = []
+    by_gap: dict[str, list[dict[str, str]]] = {}
     for row in store.select(load_query(__package__, "gap-evidence")):
         fact = {key: _term_text(value) for key, value in row.items()}
-        gap = code_of(fact["gap"])
-        index = len(facts)
-        facts.append(fact)
-        for kind in ("instrument", "actor", "territory"):
-            if fact[kind]:
-                by_key.setdefault((gap, kind, fact[kind]), []).append(index)
+        by_gap.setdefault(code_of(fact["gap"]), []).append(fact)
     result = []
     for finding in findings:
-        gap = finding.gap or ""
-        related = set(by_key.get((gap, "instrument", finding.focus), ()))
-        if finding.actor:
-            related.update(by_key.get((gap, "actor", finding.actor), ()))
-        if finding.territory:
-            related.update(by_key.get((gap, "territory", finding.territory), ()))
         lines = []
-        for index in sorted(related):
-            fact = facts[index]
-            effect = code_of(fact["effect"])
-            line = f"{effect}: {fact['about']} ({fact['source']} lines {fact['locator']})"
-            if line not in lines:
-                lines.append(line)
+        for fact in by_gap.get(finding.gap or "", []):
+            related = (fact["instrument"] == finding.focus
+                       or (finding.actor and fact["actor"] == finding.actor)
+                       or (finding.territory and fact["territory"] == finding.territory))
+            if related:
+                effect = code_of(fact["effect"])
+                line = f"{effect}: {fact['about']} ({fact['source']} lines {fact['locator']})"
+                if line not in lines:
+                    lines.append(line)
         result.append(replace(finding, evidence=tuple(lines)))
     return result
 
