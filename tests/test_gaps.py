@@ -217,3 +217,40 @@ def test_only_a_statement_for_a_whole_country_is_named_as_the_countrys(tmp_path,
     others = sorted(f.message.split(" both act on ")[0].split(" and ", 1)[1]
                     for f in found if f.gap == "information")
     assert others == ["Ministry of Languages, for all of FR (National)", "State (National)"]
+
+
+FORUM = f"xx-forum,Integration Forum,committee,local,FR,,Town,{SRC},30"
+
+
+@pytest.mark.parametrize("engine", ["store", "pyshacl"])
+@pytest.mark.parametrize(("extra", "gap", "expected"), [
+    # a forum with a member of each side closes the information gap
+    ({"drop": ("informs",), "actors": (FORUM,),
+      "links": (f"xx-city,xx-forum,member-of,,,,{SRC},31",
+                f"xx-state,xx-forum,member-of,,,,{SRC},32")}, "information", 0),
+    # a forum whose one member is a unit of the state holding the competence locally does not
+    # close that unit's gap: the member is within both sides, and a forum needs two distinct
+    # members (the city's gap stays too: it is in no forum)
+    ({"drop": ("informs",), "actors": (
+        FORUM, f"xx-office,Integration Office,directorate,local,FR,xx-state,Town,{SRC},36"),
+      "competences": (f"xx-office,language-learning,local,,,,{SRC},37",),
+      "links": (f"xx-office,xx-forum,member-of,,,,{SRC},31",)}, "information", 2),
+    # the city taking part in the state's contract closes the objective gap ...
+    ({"drop": ("contract",),
+      "links": (f"xx-city,xx-agency,reports-to,xx-contract,,,{SRC},33",)}, "objective", 0),
+    # ... not an instrument of another kind
+    ({"drop": ("contract",),
+      "instruments": (f"xx-monitor,Integration Monitor,monitor,FR,Town,,,,,{SRC},34,xx-state",),
+      "links": (f"xx-city,xx-agency,reports-to,xx-monitor,,,{SRC},35",)}, "objective", 1),
+])
+def test_a_shared_forum_or_instrument_closes_a_gap_between_levels(tmp_path, engine, extra,
+                                                                  gap, expected):
+    """The information and objective shapes join the other side's forum members and
+    instrument parties as one table; a pair is closed only by two distinct units sharing one."""
+    FIXTURES["shared"] = extra
+    try:
+        found = findings_for(tmp_path, "shared", engine)
+    finally:
+        del FIXTURES["shared"]
+    shape = {"information": "InformationGap", "objective": "ObjectiveGapBetweenLevels"}[gap]
+    assert len([f for f in found if f.shape.endswith("#" + shape)]) == expected
