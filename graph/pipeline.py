@@ -30,6 +30,7 @@ from govatlas.ontology.namespaces import (
 from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import vocabulary
 
+from . import fingerprint
 from .store import BULK_THRESHOLD, GraphStore
 
 __all__ = ["Checked", "LoadReport", "build", "bundled_datasets", "check_dataset", "convert",
@@ -106,7 +107,9 @@ def derive(store: GraphStore) -> int:
     open end is the costliest pattern a SPARQL engine evaluates, and the gap shapes ask it for
     every focus node.
     """
-    return store.materialize(DERIVED_GRAPH, derivation_rules())
+    size = store.materialize(DERIVED_GRAPH, derivation_rules())
+    fingerprint.record(store)  # which rules built it (graph/fingerprint.py)
+    return size
 
 
 def load_dataset(store: GraphStore, path: Path, name: str | None = None,
@@ -279,7 +282,11 @@ def repair(store: GraphStore) -> str | None:
     """Repair a store a killed load left half written (see :meth:`GraphStore.writing`):
     the graphs it was creating are removed, the union and the derived graph rebuilt. Returns
     what was interrupted, or None if nothing was."""
-    return store.repair(derivation_rules(), DERIVED_GRAPH)
+    interrupted = store.interrupted()
+    what = store.repair(derivation_rules(), DERIVED_GRAPH)
+    if interrupted is not None:  # derived again, by today's rules
+        fingerprint.record(store)
+    return what
 
 
 def build(store: GraphStore, paths: list[Path] | None = None,

@@ -12,7 +12,7 @@ from govatlas.graph.store import GraphStore
 from govatlas.graph.validation.checking import Outcome, validate_paths
 from govatlas.loaders.errors import DataError
 
-from .stores import StoreLike, reading, store_path, writing
+from .stores import StoreLike, derive_if_stale, reading, store_path, writing
 
 
 def build(paths: Iterable[Path] | None = None, store: StoreLike = None,
@@ -25,7 +25,7 @@ def build(paths: Iterable[Path] | None = None, store: StoreLike = None,
     >>> [r.name for r in reports][:3]
     ['ontology', 'austria', 'canada']
     """
-    with writing(store) as opened:
+    with writing(store, rederive=False) as opened:
         return build_store(opened, list(paths) if paths is not None else None, progress)
 
 
@@ -75,7 +75,9 @@ def repair(store: StoreLike = None) -> str | None:
         return repair_store(store)
     opened = GraphStore.open(store_path(store))
     try:
-        return repair_store(opened)
+        interrupted = repair_store(opened)
+        derive_if_stale(opened)  # a store built with older rules: derived again
+        return interrupted
     finally:
         opened.close()
 

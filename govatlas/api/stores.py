@@ -3,6 +3,9 @@
 Read commands query the on-disk store opened read-only: nothing is copied into memory, so a
 command's time and memory follow what it reads, not the size of the store (a copy of a country
 of two million triples took most of the 25-70 s a library query spent from the command line).
+
+A store whose derived graph was built by other rules than today's (graph/fingerprint.py) is
+read as it is, with a warning, once per store and process; a writable open derives it again.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from govatlas.graph.pipeline import build, load_ontology, repair
+from govatlas.graph import fingerprint
+from govatlas.graph.pipeline import build, derive, load_ontology, repair
 from govatlas.graph.store import (
     DEFAULT_STORE,
     GraphStore,
@@ -22,6 +26,12 @@ from govatlas.graph.store import (
 from govatlas.ontology.errors import StoreError
 
 StoreLike = GraphStore | Path | str | None
+
+#: the stores already warned about in this process (their resolved paths)
+_WARNED: set[Path] = set()
+STALE_WARNING = ("Warning: the derived graph of the store at {path} was built with other rules "
+                 "than this version's ({why}), so some answers may be wrong or missing: run "
+                 "`govatlas --store {path} repair` (derives it again) or `govatlas build`.")
 
 
 def _is_default(path: Path) -> bool:
@@ -52,7 +62,35 @@ def open_for_reading(store: Path | str | None = None) -> GraphStore:
         print(f"No store at {path}: building it from the bundled data.", file=sys.stderr)
         with GraphStore.open(path) as new:
             build(new)
-    return GraphStore.open(path, read_only=True)
+    opened = GraphStore.open(path, read_only=True)
+    warn_if_stale(opened)
+    return opened
+
+
+def warn_if_stale(store: GraphStore) -> bool:
+    """Say on standard error, once per store in this process, that ``store``'s derived graph
+    was built with other rules (:func:`govatlas.graph.fingerprint.stale`); whether it was."""
+    if not fingerprint.stale(store):
+        return False
+    where = store.path.resolve() if store.path is not None else None
+    if where is None or where not in _WARNED:
+        if where is not None:
+            _WARNED.add(where)
+        why = ("it records none: an earlier version built it"
+               if fingerprint.stored(store) is None else "its fingerprint differs")
+        print(STALE_WARNING.format(path=store.path or "(in memory)", why=why), file=sys.stderr)
+    return True
+
+
+def derive_if_stale(store: GraphStore) -> bool:
+    """Derive ``store``'s graph again if other rules built it, saying so; whether it did."""
+    if not fingerprint.stale(store):
+        return False
+    print("The derived graph was built with other rules than this version's: deriving it "
+          "again.", file=sys.stderr)
+    with store.writing("deriving the graph again with this version's rules"):
+        derive(store)  # a kill leaves the marker: reads refuse, the next write repairs
+    return True
 
 
 @contextmanager
@@ -70,8 +108,10 @@ def reading(store: StoreLike = None) -> Iterator[GraphStore]:
 
 
 @contextmanager
-def writing(store: StoreLike = None) -> Iterator[GraphStore]:
-    """The store to write to (created if missing); a new one starts with the ontology."""
+def writing(store: StoreLike = None, rederive: bool = True) -> Iterator[GraphStore]:
+    """The store to write to (created if missing); a new one starts with the ontology. A store
+    left half written is repaired first, and one whose derived graph other rules built is
+    derived again (unless ``rederive`` is false: a build replaces it anyway)."""
     if isinstance(store, GraphStore):
         yield store
         return
@@ -84,6 +124,8 @@ def writing(store: StoreLike = None) -> Iterator[GraphStore]:
                   "repaired first.", file=sys.stderr)
         if not opened.has_ontology():
             load_ontology(opened)
+        if rederive:
+            derive_if_stale(opened)
         yield opened
     finally:
         opened.close()
