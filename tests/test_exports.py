@@ -49,6 +49,7 @@ from govatlas.graph.export.neo4j import (
 from govatlas.graph.export.property_graph import (
     NODE_PROPERTIES,
     RELATIONSHIP_PROPERTIES,
+    Node,
     PropertyGraph,
     link_type_name,
     property_graph,
@@ -267,6 +268,67 @@ def test_mapping_counts_match_the_rdf_graph(bundled_store, graph):
             assert rel.properties["source"] and rel.properties["locator"], rel.key
             assert rel.properties["sources"], rel.key
     assert all(node.properties["sources"] for node in graph.nodes if node.label == "Actor")
+
+
+TWO_DATASETS = ("""
+@prefix ga: <https://w3id.org/govatlas/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix a: <https://w3id.org/govatlas/actor/> .
+@prefix x: <https://example.org/> .
+a:x a ga:Actor ; rdfs:label "Beta" ; ga:level <https://w3id.org/govatlas/level/local> ;
+    ga:validFrom "2019-01-01" ; ga:validUntil "2020-12-31" ; prov:qualifiedDerivation x:d1 .
+a:y a ga:Actor ; rdfs:label "Why" .
+x:l a ga:CoordinationLink ; ga:fromActor a:x ; ga:toActor a:y ;
+    ga:linkType <https://w3id.org/govatlas/link-type/funds> ; ga:note "first" .
+x:d1 prov:entity x:doc1 ; ga:locator "12" .
+x:doc1 dcterms:identifier "a.txt" .
+""", """
+@prefix ga: <https://w3id.org/govatlas/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix a: <https://w3id.org/govatlas/actor/> .
+@prefix x: <https://example.org/> .
+a:x a ga:Actor ; rdfs:label "Alpha" ; skos:altLabel "Gamma", "Beta" ;
+    ga:level <https://w3id.org/govatlas/level/regional>,
+             <https://w3id.org/govatlas/level/local> ;
+    ga:validFrom "2018-06-01" ; ga:validUntil "2021-12-31" ;
+    prov:qualifiedDerivation x:d2, x:d3 .
+x:l ga:note "second" ; ga:toActor a:x .
+x:d2 prov:entity x:doc2 ; ga:locator "3" .
+x:d3 prov:entity x:doc1 ; ga:locator "12" .
+x:doc2 dcterms:identifier "b.txt" .
+""")
+
+
+def test_mapping_merges_what_several_datasets_state():
+    """A thing stated in two datasets, with other values in each: every value counts once,
+    the smallest where the mapping keeps one, the widest period, each source once; and the
+    properties come in the schema's order (the GraphML and GEXF attributes follow it)."""
+    store = GraphStore.in_memory()
+    for index, text in enumerate(TWO_DATASETS):
+        store.replace_graph(f"https://example.org/graph/{index}",
+                            [ox.Quad(t.subject, t.predicate, t.object)
+                             for t in ox.parse(text, format=ox.RdfFormat.TURTLE)])
+    graph = property_graph(store)
+    actor = next(node for node in graph.nodes if node.iri == ACTOR + "x")
+    assert actor.properties == {
+        "iri": ACTOR + "x", "id": "x", "label": "Alpha", "alt_labels": ["Beta", "Gamma"],
+        "type": None, "levels": ["regional", "local"], "country": None, "territories": None,
+        "parent": None, "valid_from": "2018-06-01", "valid_until": "2021-12-31", "note": None,
+        "sources": ["a.txt:12", "b.txt:3"]}
+    (link,) = [rel for rel in graph.relationships if rel.kind == "LINK"]
+    # Two ends stated for the link's target: the smallest IRI is its end.
+    assert (link.type, link.start, link.end) == ("FUNDS", ACTOR + "x", ACTOR + "x")
+    assert link.properties["note"] == "first | second"
+    for element in [*graph.nodes, *graph.relationships]:
+        schema = (NODE_PROPERTIES[element.label] if isinstance(element, Node)
+                  else RELATIONSHIP_PROPERTIES[element.kind])
+        assert list(element.properties) == [name for name, _ in schema]
+    assert not graph.skipped
 
 
 def test_mapping_keeps_qualifiers_and_types():

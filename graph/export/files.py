@@ -7,12 +7,13 @@
   for Gephi, Cytoscape, yEd or igraph, in the layout NetworkX writes, node by node.
 - :func:`write_rdf`: the RDF itself, whole or cut to one territory, in Turtle or JSON-LD.
 
-The first three read :func:`govatlas.graph.export.property_graph.property_graph`, so they hold the
+The first three read :func:`govatlas.graph.export.property_graph.elements`, so they hold the
 same nodes, relationships and properties as the Bolt export (docs/property-graph.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import shlex
@@ -38,7 +39,10 @@ from .property_graph import (
     KEYED_LABELS,
     NODE_PROPERTIES,
     RELATIONSHIP_PROPERTIES,
+    Node,
     PropertyGraph,
+    Relationship,
+    elements,
     property_graph,
 )
 
@@ -61,15 +65,17 @@ class ExportFileError(GovatlasError, ValueError):
 
 
 # --- neo4j-admin CSV -----------------------------------------------------------------------
-def _cell(value: Any, kind: str, where: str) -> str:
-    """A property value as neo4j-admin reads it: empty for absent, arrays joined."""
+def _cell(value: Any, kind: str, file: str, key: str | None, prop: str) -> str:
+    """A property value as neo4j-admin reads it: empty for absent, arrays joined (the file,
+    key and property name the value in an error)."""
     if value is None:
         return ""
     if kind.endswith("[]"):
         for item in value:
             if ARRAY_DELIMITER in item:
-                raise ExportFileError(f"{where}: the value {item!r} holds the array delimiter "
-                                      f"'{ARRAY_DELIMITER}', which neo4j-admin cannot escape")
+                raise ExportFileError(f"{file} {key} {prop}: the value {item!r} holds the array "
+                                      f"delimiter '{ARRAY_DELIMITER}', which neo4j-admin cannot "
+                                      "escape")
         return ARRAY_DELIMITER.join(value)
     if kind == "boolean":
         return "true" if value else "false"
@@ -85,45 +91,50 @@ def write_neo4j_admin_csv(store: GraphStore, folder: Path) -> list[Path]:
     ``import.sh`` (the ``neo4j-admin database import full`` command line). IRIs are globally
     unique, so all nodes share one ID space and relationships name their ends by IRI.
 
+    Each node and relationship is written as it is mapped
+    (:func:`~govatlas.graph.export.property_graph.elements`), into the file of its label or
+    kind: the whole graph is never held (1.5 million dicts for the France-sized country).
+
     People open these files in spreadsheets too, so a text value that a spreadsheet would run
     as a formula (``=HYPERLINK(...)``; numbers such as ``-3`` are left alone) is written with
     a leading single quote (:mod:`govatlas.ontology.cells`), which neo4j-admin then imports
     as part of the text: the label reads ``'=HYPERLINK(...)`` in Neo4j, never a formula.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    graph = property_graph(store)
-    written: list[Path] = []
-    for label, name in NODE_FILES.items():
-        schema = NODE_PROPERTIES[label]
-        header = ["iri:ID", ":LABEL"] + [f"{prop}:{kind}" for prop, kind in schema
-                                         if prop != "iri"]
-        path = folder / name
-        with path.open("w", newline="", encoding="utf-8") as handle:
+    written = [folder / name for name in (*NODE_FILES.values(), *RELATIONSHIP_FILES.values())]
+    with contextlib.ExitStack() as files:
+        def opened(name: str, header: list[str]):
+            handle = files.enter_context((folder / name).open("w", newline="",
+                                                                encoding="utf-8"))
             writer = csv.writer(handle)
             writer.writerow(header)
-            for node in graph.nodes:
-                if node.label != label:
-                    continue
-                labels = ARRAY_DELIMITER.join((*node.labels, GOVATLAS_LABEL))
-                writer.writerow(neutralise_row([node.iri, labels] + [
-                    _cell(node.properties.get(prop), kind, f"{name} {node.iri} {prop}")
-                    for prop, kind in schema if prop != "iri"]))
-        written.append(path)
-    for kind, name in RELATIONSHIP_FILES.items():
-        schema = RELATIONSHIP_PROPERTIES[kind]
-        header = [":START_ID", ":END_ID", ":TYPE"] + [
-            f"{prop}:{prop_kind}" for prop, prop_kind in schema] + [f"{MARKER_PROPERTY}:boolean"]
-        path = folder / name
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for rel in graph.relationships:
-                if rel.kind != kind:
-                    continue
-                writer.writerow(neutralise_row([rel.start, rel.end, rel.type] + [
-                    _cell(rel.properties.get(prop), prop_kind, f"{name} {rel.key} {prop}")
-                    for prop, prop_kind in schema] + ["true"]))
-        written.append(path)
+            return writer.writerow
+
+        node_rows = {}
+        for label, name in NODE_FILES.items():
+            schema = [(prop, kind) for prop, kind in NODE_PROPERTIES[label] if prop != "iri"]
+            header = ["iri:ID", ":LABEL"] + [f"{prop}:{kind}" for prop, kind in schema]
+            node_rows[label] = (opened(name, header), schema, name)
+        relationship_rows = {}
+        for kind, name in RELATIONSHIP_FILES.items():
+            schema = list(RELATIONSHIP_PROPERTIES[kind])
+            header = [":START_ID", ":END_ID", ":TYPE"] + [
+                f"{prop}:{prop_kind}" for prop, prop_kind in schema] + [
+                f"{MARKER_PROPERTY}:boolean"]
+            relationship_rows[kind] = (opened(name, header), schema, name)
+        for element in elements(store):
+            properties = element.properties
+            if isinstance(element, Node):
+                write, schema, name = node_rows[element.label]
+                labels = ARRAY_DELIMITER.join((*element.labels, GOVATLAS_LABEL))
+                write(neutralise_row([element.iri, labels] + [
+                    _cell(properties.get(prop), kind, name, element.iri, prop)
+                    for prop, kind in schema]))
+            else:
+                write, schema, name = relationship_rows[element.kind]
+                write(neutralise_row([element.start, element.end, element.type] + [
+                    _cell(properties.get(prop), kind, name, element.key, prop)
+                    for prop, kind in schema] + ["true"]))
     constraints = folder / "constraints.cypher"
     constraints.write_text(
         "// Run after the import: cypher-shell -d DATABASE -f constraints.cypher\n"
@@ -232,9 +243,14 @@ class WrittenNetwork:
 def _network(store: GraphStore):
     """The actors and the links of the actor network, as (IRI, attributes) and (start, end,
     key, attributes), with the attribute names each uses, in the mapping's order."""
-    graph = property_graph(store, ACTOR_NETWORK)
-    actors = [node for node in graph.nodes if node.label == "Actor"]
-    links = [rel for rel in graph.relationships if rel.kind == "LINK"]
+    actors: list[Node] = []
+    links: list[Relationship] = []
+    for element in elements(store, ACTOR_NETWORK):
+        if isinstance(element, Node):
+            if element.label == "Actor":
+                actors.append(element)
+        elif element.kind == "LINK":
+            links.append(element)
     node_keys = [RENAMED_NODE_ATTRIBUTES.get(key, key) for key, _ in NODE_PROPERTIES["Actor"]
                  if any(node.properties.get(key) is not None for node in actors)]
     if actors:

@@ -11,13 +11,19 @@ reference of every label, relationship type and property.
 
 One mapping, three writers: :mod:`govatlas.graph.export.neo4j` (Bolt),
 :mod:`govatlas.graph.export.files` (neo4j-admin CSV, GraphML, GEXF) all read
-:func:`property_graph`, so the three give the same graph.
+:func:`elements` (one node or relationship at a time) or :func:`property_graph` (the same,
+held whole), so the three give the same graph.
+
+Each kind of thing is read by one query (``queries/actors.rq``, ``allocations.rq``, ...) whose
+columns are each one scan of a predicate, joined on the thing: on the France-sized country a
+row per triple (``SELECT DISTINCT ?s ?p ?o``) cost twice the CPU, the engine looking each
+predicate up thing by thing and decoding the thing's IRI once per triple.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,15 +32,10 @@ import pyoxigraph as ox
 from govatlas.graph.store import GraphStore, bind
 from govatlas.ontology.namespaces import (
     ACTOR,
-    GA,
     INSTRUMENT,
-    ORG,
-    RDF,
-    RDFS,
-    SKOS,
     sparql_prefixes,
 )
-from govatlas.ontology.sparql import load_query, with_values
+from govatlas.ontology.sparql import load_query
 from govatlas.ontology.vocabulary import code_of, vocabulary
 
 #: Property names and types of each node label and relationship kind, in column order. The
@@ -167,21 +168,23 @@ def check_name(name: str) -> str:
 
 
 # --- reading the RDF graph ------------------------------------------------------------------
-Facts = dict[str, dict[str, set[str]]]
+#: One value of a thing's column, as read: None (no value), the value's text, or the set of
+#: its distinct values when the datasets give more than one (a thing stated twice).
+Cell = str | set[str] | None
 
-ACTOR_PREDICATES = (RDFS + "label", SKOS + "altLabel", ORG + "classification", GA + "level",
-                    GA + "country", GA + "territory", ORG + "subOrganizationOf",
-                    GA + "validFrom", GA + "validUntil", GA + "note")
-INSTRUMENT_PREDICATES = (RDFS + "label", SKOS + "altLabel", GA + "instrumentType",
-                         GA + "country", GA + "territory", GA + "status", GA + "owner",
-                         GA + "aligns", GA + "succeeds", GA + "validFrom", GA + "validUntil",
-                         GA + "note")
-ALLOCATION_PREDICATES = (GA + "holder", GA + "competence", GA + "level", GA + "territory",
-                         GA + "qualifier", GA + "qualifierKind", GA + "note", GA + "statedAs",
-                         GA + "validFrom", GA + "validUntil")
-LINK_PREDICATES = (GA + "fromActor", GA + "toActor", GA + "linkType", GA + "instrument",
-                   GA + "status", GA + "validFrom", GA + "validUntil", GA + "note",
-                   GA + "concernsCompetence", GA + "concernsAllocation")
+
+@dataclass
+class Table:
+    """The things a query lists (its first column), each with the cells of its other columns:
+    ``things[iri][columns["label"]]`` is the actor's label cell."""
+
+    columns: dict[str, int]
+    things: dict[str, list[Any]]
+
+    def index(self, *names: str) -> tuple[int, ...]:
+        """The positions of the columns ``names`` in each thing's cells."""
+        return tuple(self.columns[name] for name in names)
+
 
 def rows(store: GraphStore, query: str, bindings: dict[str, ox.NamedNode] | None = None):
     """The solutions of a SELECT query over the store's union, one at a time: the mapping
@@ -190,44 +193,80 @@ def rows(store: GraphStore, query: str, bindings: dict[str, ox.NamedNode] | None
     return store.store.query(sparql_prefixes() + bind(query, bindings), **store.query_options())
 
 
-def facts(store: GraphStore, class_iri: str, predicates: Iterable[str]) -> Facts:
-    """For every instance of ``class_iri``: predicate -> its distinct values (IRIs or text).
+def facts(store: GraphStore, name: str) -> Table:
+    """For every thing ``queries/NAME.rq`` lists (its first column): the cells of its other
+    columns (see :data:`Cell`), with the IRI or text of each value.
 
-    Read as plain triples and grouped here rather than with GROUP_CONCAT, so a value holding
-    any separator survives, and a thing stated in two datasets (the same triple in two graphs)
-    counts once.
+    The query gives a row per combination of values, so a thing with two labels and two
+    levels comes in four rows; merged here, each value counts once, whichever dataset stated
+    it, and a value holding any separator survives (no GROUP_CONCAT). A thing with one row
+    (nearly all of them) keeps that row as its cells, with no set made.
     """
-    query = with_values(load_query(__package__, "facts"), "p",
-                        (ox.NamedNode(iri) for iri in (RDF + "type", *predicates)))
-    found: Facts = {}
-    for row in rows(store, query, {"class": ox.NamedNode(class_iri)}):
-        by_predicate = found.setdefault(row["s"].value, {})
-        by_predicate.setdefault(row["p"].value, set()).add(row["o"].value)
+    results = rows(store, load_query(__package__, name))
+    columns = {variable.value: index for index, variable in enumerate(results.variables)}
+    width = range(1, len(columns))
+    things: dict[str, list[Any]] = {}
+    for row in results:
+        cells = [None if term is None else term.value for term in row]
+        known = things.get(cells[0])
+        if known is None:
+            things[cells[0]] = cells
+            continue
+        for index in width:
+            value, held = cells[index], known[index]
+            if value is None or value == held:
+                continue
+            if held is None:
+                known[index] = value
+            elif held.__class__ is str:
+                known[index] = {held, value}
+            else:
+                held.add(value)
+    return Table(columns, things)
+
+
+def derivations(store: GraphStore) -> dict[str, Any]:
+    """Every thing with provenance -> its (source document, locator) pair, or the set of its
+    pairs if it has several (read them with :func:`_pairs`)."""
+    found: dict[str, Any] = {}
+    for subject, source, locator in rows(store, load_query(__package__, "derivations")):
+        pair = (source.value, locator.value)
+        held = found.setdefault(subject.value, pair)
+        if held.__class__ is tuple:
+            if held != pair:
+                found[subject.value] = {held, pair}
+        else:
+            held.add(pair)
     return found
 
 
-def derivations(store: GraphStore) -> dict[str, list[tuple[str, str]]]:
-    """Every thing with provenance -> its sorted (source document, locator) pairs."""
-    found: dict[str, set[tuple[str, str]]] = {}
-    for row in rows(store, load_query(__package__, "derivations")):
-        found.setdefault(row["s"].value, set()).add((row["source"].value, row["locator"].value))
-    return {thing: sorted(pairs) for thing, pairs in found.items()}
+def _pairs(cell: Any) -> list[tuple[str, str]]:
+    """A thing's (source document, locator) pairs, sorted."""
+    if cell is None:
+        return []
+    return [cell] if cell.__class__ is tuple else sorted(cell)
 
 
-def _all(values: dict[str, set[str]], predicate: str) -> list[str]:
-    return sorted(values.get(predicate, ()))
+def _all(cell: Cell) -> list[str]:
+    """Every distinct value of a cell, sorted."""
+    if cell is None:
+        return []
+    return [cell] if cell.__class__ is str else sorted(cell)
 
 
-def _one(values: dict[str, set[str]], predicate: str) -> str | None:
+def _one(cell: Cell) -> str | None:
     """The value of a property that should have one; the smallest if datasets disagree."""
-    found = _all(values, predicate)
-    return found[0] if found else None
+    return cell if cell is None or cell.__class__ is str else min(cell)
 
 
-def _text(values: dict[str, set[str]], predicate: str) -> str | None:
+def _last(cell: Cell) -> str | None:
+    """The largest value: the latest end of a period the sources give."""
+    return cell if cell is None or cell.__class__ is str else max(cell)
+
+
+def _text(cell: Cell) -> str | None:
     """A free-text property: every distinct value, joined, so no dataset's words are lost."""
-    found = _all(values, predicate)
-    return TEXT_SEPARATOR.join(found) if found else None
+    return cell if cell is None or cell.__class__ is str else TEXT_SEPARATOR.join(sorted(cell))
 
 
 def _list(items: Iterable[str]) -> list[str] | None:
@@ -236,29 +275,19 @@ def _list(items: Iterable[str]) -> list[str] | None:
     return result or None
 
 
-def _alternatives(labels: list[str], values: dict[str, set[str]]) -> list[str] | None:
+def _alternatives(labels: list[str], alternatives: Cell) -> list[str] | None:
     """Other names: the alternative labels, and any second label a dataset gave."""
+    if len(labels) < 2 and alternatives is None:
+        return None
     main = labels[0] if labels else None
-    return _list(name for name in [*labels[1:], *_all(values, SKOS + "altLabel")]
-                 if name != main)
+    return _list(name for name in [*labels[1:], *_all(alternatives)] if name != main)
 
 
-def _period(values: dict[str, set[str]]) -> tuple[str | None, str | None]:
-    """The widest period the sources give: the earliest start and the latest end."""
-    starts = _all(values, GA + "validFrom")
-    ends = _all(values, GA + "validUntil")
-    return (starts[0] if starts else None, ends[-1] if ends else None)
-
-
-def _complete(schema: tuple[tuple[str, str], ...], properties: dict[str, Any]) -> dict[str, Any]:
-    """``properties`` with every key of the schema, in schema order, absent ones as None."""
-    return {name: properties.get(name) for name, _ in schema}
-
-
-def _provenance(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    source, locator = pairs[0] if pairs else (None, None)
-    return {"source": source, "locator": locator,
-            "sources": _list(f"{document}:{where}" for document, where in pairs)}
+def _sources(pairs: list[tuple[str, str]]) -> list[str] | None:
+    """The ``document:locator`` of each pair, each once; None if there is none."""
+    if len(pairs) == 1:
+        return [f"{pairs[0][0]}:{pairs[0][1]}"]
+    return _list(f"{document}:{where}" for document, where in pairs)
 
 
 #: What :func:`property_graph` can map: every node label and relationship kind, and the part
@@ -266,191 +295,243 @@ def _provenance(pairs: list[tuple[str, str]]) -> dict[str, Any]:
 EVERYTHING = frozenset({"Territory", "Actor", "Instrument", "HOLDS", "Competence", "LINK"})
 ACTOR_NETWORK = frozenset({"Actor", "LINK"})
 
+Element = Node | Relationship
+
 
 def property_graph(store: GraphStore, parts: frozenset[str] = EVERYTHING) -> PropertyGraph:
     """The property graph of everything in ``store`` (all datasets), as docs/property-graph.md
     describes it, or of its ``parts`` only (node labels and relationship kinds, see
-    :data:`EVERYTHING`): what a part is mapped to does not depend on the others, and the
-    actor network need not read the country's allocations (a third of its statements).
-    Structure relationships come with the nodes they start from."""
-    vocab = vocabulary()
+    :data:`EVERYTHING`), held whole: :func:`elements` gives the same nodes and relationships
+    one at a time."""
+    graph = PropertyGraph([], [])
+    for element in elements(store, parts, graph.skipped):
+        (graph.nodes if isinstance(element, Node) else graph.relationships).append(element)
+    return graph
+
+
+def elements(store: GraphStore, parts: frozenset[str] = EVERYTHING,
+             skipped: list[str] | None = None) -> Iterator[Element]:
+    """The nodes and relationships of the property graph, one at a time, each kind in the
+    order of :func:`property_graph`'s lists; what cannot be mapped is appended to
+    ``skipped`` (with why).
+
+    What a part is mapped to does not depend on the others, and the actor network need not
+    read the country's allocations (a third of its statements). Structure relationships come
+    right after the node they start from. One kind of statement is read at a time and
+    dropped as it is mapped (kept between them: the actors' IRIs, the instruments' labels,
+    the territories' labels and the provenance), so a writer that streams the elements holds
+    one kind's facts, never the whole graph. Every node's and relationship's properties are
+    written in the order of :data:`NODE_PROPERTIES` and :data:`RELATIONSHIP_PROPERTIES`,
+    absent ones as None.
+    """
+    skipped = skipped if skipped is not None else []
+    by_iri = vocabulary().by_iri
 
     def code(iri: str | None) -> str | None:
         if iri is None:
             return None
-        concept = vocab.by_iri.get(iri)
+        concept = by_iri.get(iri)
         return concept.code if concept else iri
 
     def rank(iri: str) -> tuple[int, str]:
-        concept = vocab.by_iri.get(iri)
+        concept = by_iri.get(iri)
         return (concept.rank if concept and concept.rank is not None else 99, iri)
 
     provenance = derivations(store)
-    territories: dict[str, dict[str, set[str]]] = {}
+    territories: dict[str, tuple[set[str], set[str]]] = {}
     for row in store.select(load_query(__package__, "territories-with-country")):
-        values = territories.setdefault(row["t"].value, {})
-        values.setdefault(RDFS + "label", set()).add(row["label"].value)
+        labels, countries = territories.setdefault(row["t"].value, (set(), set()))
+        labels.add(row["label"].value)
         if row["country"] is not None and row["country"].value:
-            values.setdefault(GA + "country", set()).add(row["country"].value)
-    territory_label = {iri: _one(values, RDFS + "label") or iri
-                       for iri, values in territories.items()}
+            countries.add(row["country"].value)
+    territory_label = {iri: min(labels) or iri for iri, (labels, _) in territories.items()}
 
-    nodes: list[Node] = []
-    relationships: list[Relationship] = []
-    skipped: list[str] = []
+    def places(cell: Cell) -> list[str] | None:
+        if cell is None:
+            return None
+        if cell.__class__ is str:
+            return [territory_label.get(cell, cell)]
+        return _list(sorted(territory_label.get(t, t) for t in cell))
 
-    def structure(kind: str, start: str, start_label: str, end: str, end_label: str) -> None:
-        relationships.append(Relationship(kind, "STRUCTURE", start, start_label, end,
-                                          end_label))
+    def structure(kind: str, start: str, start_label: str, end: str,
+                  end_label: str) -> Relationship:
+        return Relationship(kind, "STRUCTURE", start, start_label, end, end_label)
 
     # Territories -------------------------------------------------------------------------
-    for iri, values in sorted(territories.items() if "Territory" in parts else ()):
-        nodes.append(Node("Territory", iri, _complete(NODE_PROPERTIES["Territory"], {
-            "iri": iri, "label": territory_label[iri], "country": _one(values, GA + "country"),
-        })))
+    if "Territory" in parts:
+        for iri, (_, countries) in sorted(territories.items()):
+            yield Node("Territory", iri, {
+                "iri": iri, "label": territory_label[iri],
+                "country": min(countries) if countries else None,
+            })
 
     # Actors ------------------------------------------------------------------------------
-    actors = facts(store, GA + "Actor", ACTOR_PREDICATES)
-    for iri, values in sorted(actors.items()):
-        labels = _all(values, RDFS + "label")
-        actor_type = _one(values, ORG + "classification")
-        valid_from, valid_until = _period(values)
+    table = facts(store, "actors")
+    (LABEL, ALT, CLASSIFICATION, LEVEL, COUNTRY, TERRITORY, PARENT, FROM, UNTIL,
+     NOTE) = table.index("label", "altLabel", "classification", "level", "country",
+                         "territory", "parent", "validFrom", "validUntil", "note")
+    actors = frozenset(table.things)
+    for iri in sorted(table.things):
+        cells = table.things.pop(iri)
+        labels = _all(cells[LABEL])
+        actor_type = _one(cells[CLASSIFICATION])
+        levels = cells[LEVEL]
         extra = (check_name(type_label(actor_type)),) if actor_type else ()
-        nodes.append(Node("Actor", iri, _complete(NODE_PROPERTIES["Actor"], {
+        yield Node("Actor", iri, {
             "iri": iri,
             "id": iri.removeprefix(ACTOR),
             "label": labels[0] if labels else None,
-            "alt_labels": _alternatives(labels, values),
+            "alt_labels": _alternatives(labels, cells[ALT]),
             "type": code(actor_type),
-            "levels": _list(code(level) or level for level in sorted(
-                values.get(GA + "level", ()), key=rank)),
-            "country": _one(values, GA + "country"),
-            "territories": _list(sorted(territory_label.get(t, t)
-                                        for t in values.get(GA + "territory", ()))),
-            "parent": _one(values, ORG + "subOrganizationOf"),
-            "valid_from": valid_from,
-            "valid_until": valid_until,
-            "note": _text(values, GA + "note"),
-            "sources": _provenance(provenance.get(iri, []))["sources"],
-        }), extra))
-        for parent in _all(values, ORG + "subOrganizationOf"):
+            "levels": None if levels is None else _list(
+                code(level) or level for level in sorted(_all(levels), key=rank)),
+            "country": _one(cells[COUNTRY]),
+            "territories": places(cells[TERRITORY]),
+            "parent": _one(cells[PARENT]),
+            "valid_from": _one(cells[FROM]),
+            "valid_until": _last(cells[UNTIL]),
+            "note": _text(cells[NOTE]),
+            "sources": _sources(_pairs(provenance.get(iri))),
+        }, extra)
+        for parent in _all(cells[PARENT]):
             if parent in actors:
-                structure("SUB_ORGANIZATION_OF", iri, "Actor", parent, "Actor")
+                yield structure("SUB_ORGANIZATION_OF", iri, "Actor", parent, "Actor")
             else:
                 skipped.append(f"{iri} is part of {parent}, which is not an actor")
-        for territory in _all(values, GA + "territory"):
+        for territory in _all(cells[TERRITORY]):
             if territory in territories:
-                structure("IN_TERRITORY", iri, "Actor", territory, "Territory")
+                yield structure("IN_TERRITORY", iri, "Actor", territory, "Territory")
 
     # Instruments -------------------------------------------------------------------------
-    instruments = facts(store, GA + "Instrument", INSTRUMENT_PREDICATES)
+    table = facts(store, "instruments")
+    (LABEL, ALT, TYPE, COUNTRY, TERRITORY, STATUS, OWNER, ALIGNS, SUCCEEDS, FROM, UNTIL,
+     NOTE) = table.index("label", "altLabel", "instrumentType", "country", "territory",
+                         "status", "owner", "aligns", "succeeds", "validFrom", "validUntil",
+                         "note")
+    instruments = table.things
     instrument_label: dict[str, str] = {}
-    for iri, values in sorted(instruments.items()):
-        labels = _all(values, RDFS + "label")
+    for iri, cells in sorted(instruments.items()):
+        labels = _all(cells[LABEL])
         instrument_label[iri] = labels[0] if labels else iri
         if "Instrument" not in parts:
             continue
-        valid_from, valid_until = _period(values)
-        owner = _one(values, GA + "owner")
-        nodes.append(Node("Instrument", iri, _complete(NODE_PROPERTIES["Instrument"], {
+        yield Node("Instrument", iri, {
             "iri": iri,
             "id": iri.removeprefix(INSTRUMENT),
             "label": labels[0] if labels else None,
-            "alt_labels": _alternatives(labels, values),
-            "type": code(_one(values, GA + "instrumentType")),
-            "country": _one(values, GA + "country"),
-            "territories": _list(sorted(territory_label.get(t, t)
-                                        for t in values.get(GA + "territory", ()))),
-            "status": code(_one(values, GA + "status")),
-            "owner": owner,
-            "valid_from": valid_from,
-            "valid_until": valid_until,
-            "note": _text(values, GA + "note"),
-            "sources": _provenance(provenance.get(iri, []))["sources"],
-        })))
-        for target in _all(values, GA + "owner"):
+            "alt_labels": _alternatives(labels, cells[ALT]),
+            "type": code(_one(cells[TYPE])),
+            "country": _one(cells[COUNTRY]),
+            "territories": places(cells[TERRITORY]),
+            "status": code(_one(cells[STATUS])),
+            "owner": _one(cells[OWNER]),
+            "valid_from": _one(cells[FROM]),
+            "valid_until": _last(cells[UNTIL]),
+            "note": _text(cells[NOTE]),
+            "sources": _sources(_pairs(provenance.get(iri))),
+        })
+        for target in _all(cells[OWNER]):
             if target in actors:
-                structure("OWNED_BY", iri, "Instrument", target, "Actor")
+                yield structure("OWNED_BY", iri, "Instrument", target, "Actor")
             else:
                 skipped.append(f"{iri} is owned by {target}, which is not an actor")
-        for predicate, kind in ((GA + "aligns", "ALIGNS"), (GA + "succeeds", "SUCCEEDS")):
-            for target in _all(values, predicate):
+        for column, kind in ((ALIGNS, "ALIGNS"), (SUCCEEDS, "SUCCEEDS")):
+            for target in _all(cells[column]):
                 if target in instruments:
-                    structure(kind, iri, "Instrument", target, "Instrument")
+                    yield structure(kind, iri, "Instrument", target, "Instrument")
                 else:
                     skipped.append(f"{iri} {kind.lower()} {target}, which is not an "
                                    "instrument")
-        for territory in _all(values, GA + "territory"):
+        for territory in _all(cells[TERRITORY]):
             if territory in territories:
-                structure("IN_TERRITORY", iri, "Instrument", territory, "Territory")
+                yield structure("IN_TERRITORY", iri, "Instrument", territory, "Territory")
+    del instruments
 
     # Competence allocations -> HOLDS -----------------------------------------------------
-    allocations = (facts(store, GA + "CompetenceAllocation", ALLOCATION_PREDICATES)
-                   if parts & {"HOLDS", "Competence"} else {})
     competences: set[str] = set()
-    for iri, values in sorted(allocations.items()):
-        holder = _one(values, GA + "holder")
-        competence = _one(values, GA + "competence")
-        if holder not in actors or competence is None:
-            skipped.append(f"allocation {iri} has no actor holder or no competence")
-            continue
-        competences.add(competence)
-        if "HOLDS" not in parts:
-            continue
-        valid_from, valid_until = _period(values)
-        territory = _one(values, GA + "territory")
-        relationships.append(Relationship("HOLDS", "HOLDS", holder, "Actor", competence,
-                                          "Competence", _complete(
-            RELATIONSHIP_PROPERTIES["HOLDS"], {
+    if parts & {"HOLDS", "Competence"}:
+        table = facts(store, "allocations")
+        (HOLDER, COMPETENCE, LEVEL, TERRITORY, QUALIFIER, KIND, NOTE, STATED, FROM,
+         UNTIL) = table.index("holder", "competence", "level", "territory", "qualifier",
+                              "qualifierKind", "note", "statedAs", "validFrom", "validUntil")
+        holds = "HOLDS" in parts
+        for iri in sorted(table.things):
+            cells = table.things.pop(iri)
+            holder = _one(cells[HOLDER])
+            competence = _one(cells[COMPETENCE])
+            if holder not in actors or competence is None:
+                skipped.append(f"allocation {iri} has no actor holder or no competence")
+                continue
+            competences.add(competence)
+            if not holds:
+                continue
+            territory = _one(cells[TERRITORY])
+            kinds = cells[KIND]
+            pairs = _pairs(provenance.get(iri))
+            source, locator = pairs[0] if pairs else (None, None)
+            yield Relationship("HOLDS", "HOLDS", holder, "Actor", competence, "Competence", {
                 "iri": iri,
-                "level": code(_one(values, GA + "level")),
-                "qualifier": _text(values, GA + "qualifier"),
-                "qualifier_kinds": _list(sorted(code(kind) or kind for kind in values.get(
-                    GA + "qualifierKind", ()))),
-                "note": _text(values, GA + "note"),
-                "stated_as": _text(values, GA + "statedAs"),
+                "level": code(_one(cells[LEVEL])),
+                "qualifier": _text(cells[QUALIFIER]),
+                "qualifier_kinds": None if kinds is None else _list(
+                    sorted(code(kind) or kind for kind in _all(kinds))),
+                "note": _text(cells[NOTE]),
+                "stated_as": _text(cells[STATED]),
                 "territory": territory_label.get(territory, territory) if territory else None,
-                "valid_from": valid_from,
-                "valid_until": valid_until,
-                **_provenance(provenance.get(iri, [])),
-            })))
+                "valid_from": _one(cells[FROM]),
+                "valid_until": _last(cells[UNTIL]),
+                "source": source,
+                "locator": locator,
+                "sources": _sources(pairs),
+            })
 
     placeholders = {row["c"].value
                     for row in store.select(load_query(__package__, "placeholders"))}
     for iri in sorted(competences if "Competence" in parts else ()):
-        concept = vocab.by_iri.get(iri)
-        nodes.append(Node("Competence", iri, _complete(NODE_PROPERTIES["Competence"], {
+        concept = by_iri.get(iri)
+        yield Node("Competence", iri, {
             "iri": iri,
             "code": concept.code if concept else code_of(iri),
             "label": concept.label if concept else code_of(iri),
             "label_fr": (concept.label_fr or None) if concept else None,
             "placeholder": True if iri in placeholders else None,
-        })))
+        })
 
     # Coordination links -> one relationship type per link type --------------------------
-    links = facts(store, GA + "CoordinationLink", LINK_PREDICATES) if "LINK" in parts else {}
-    for iri, values in sorted(links.items()):
-        start = _one(values, GA + "fromActor")
-        end = _one(values, GA + "toActor")
-        link_type = code(_one(values, GA + "linkType"))
+    if "LINK" not in parts:
+        return
+    table = facts(store, "links")
+    (START, END, TYPE, INSTRUMENT_, STATUS, FROM, UNTIL, NOTE, COMPETENCE,
+     ALLOCATION) = table.index("fromActor", "toActor", "linkType", "instrument", "status",
+                               "validFrom", "validUntil", "note", "concernsCompetence",
+                               "concernsAllocation")
+    relationship_type: dict[str, str] = {}
+    for iri in sorted(table.things):
+        cells = table.things.pop(iri)
+        start = _one(cells[START])
+        end = _one(cells[END])
+        link_type = code(_one(cells[TYPE]))
         if start not in actors or end not in actors or link_type is None:
             skipped.append(f"link {iri} lacks an actor at one end or a link type")
             continue
-        instrument = _one(values, GA + "instrument")
-        valid_from, valid_until = _period(values)
-        relationships.append(Relationship(
-            check_name(link_type_name(link_type)), "LINK", start, "Actor", end, "Actor",
-            _complete(RELATIONSHIP_PROPERTIES["LINK"], {
-                "iri": iri,
-                "link_type": link_type,
-                "instrument": instrument,
-                "instrument_label": instrument_label.get(instrument) if instrument else None,
-                "status": code(_one(values, GA + "status")),
-                "valid_from": valid_from,
-                "valid_until": valid_until,
-                "note": _text(values, GA + "note"),
-                **_provenance(provenance.get(iri, [])),
-                "competence": code(_one(values, GA + "concernsCompetence")),
-                "allocation": _one(values, GA + "concernsAllocation"),
-            })))
-    return PropertyGraph(nodes, relationships, skipped)
+        kind = relationship_type.get(link_type)
+        if kind is None:
+            kind = relationship_type[link_type] = check_name(link_type_name(link_type))
+        instrument = _one(cells[INSTRUMENT_])
+        pairs = _pairs(provenance.get(iri))
+        source, locator = pairs[0] if pairs else (None, None)
+        yield Relationship(kind, "LINK", start, "Actor", end, "Actor", {
+            "iri": iri,
+            "link_type": link_type,
+            "instrument": instrument,
+            "instrument_label": instrument_label.get(instrument) if instrument else None,
+            "status": code(_one(cells[STATUS])),
+            "valid_from": _one(cells[FROM]),
+            "valid_until": _last(cells[UNTIL]),
+            "note": _text(cells[NOTE]),
+            "source": source,
+            "locator": locator,
+            "sources": _sources(pairs),
+            "competence": code(_one(cells[COMPETENCE])),
+            "allocation": _one(cells[ALLOCATION]),
+        })
