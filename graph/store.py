@@ -361,34 +361,41 @@ class GraphStore:
         """Make ``graph`` hold what ``rules`` derive from all the other graphs; returns the
         number of triples it holds.
 
-        Each rule is ``(predicate IRI, SELECT ?x ?y query)``: every row becomes the triple
-        ``?x predicate ?y``. Rules run in order, each seeing what the ones before it wrote, so
-        a rule may build on another. The store knows nothing of what the rules mean; the
-        pipeline hands it the ontology's rules (:func:`govatlas.ontology.derivation_rules`).
+        Each rule is ``(predicate IRI, SELECT ?x ?y query)`` (no prologue: the govatlas
+        prefixes are added): every row becomes the triple ``?x predicate ?y``. Rules run in
+        order, each seeing what the ones before it wrote, so a rule may build on another. The
+        store knows nothing of what the rules mean; the pipeline hands it the ontology's rules
+        (:func:`govatlas.ontology.derivation_rules`).
         """
         target = ox.NamedNode(graph)
         self.remove_graph(graph)
         for predicate, query in rules:
-            rows = self.store.query(sparql_prefixes() + query, **self.query_options())
-            relation = ox.NamedNode(predicate)
-            self._add_new_triples(target, (
-                ox.Triple(row["x"], relation, row["y"])
-                for row in rows if row["x"] is not None and row["y"] is not None))
-        return sum(1 for _ in self.quads(graph))
+            self.materialize_rule(target, predicate, query)
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"
+        rows = self.store.query(count)
+        return int(next(iter(rows))["n"].value)
 
-    def _add_new_triples(self, node: ox.NamedNode, triples: Iterable[ox.Triple]) -> None:
-        """Add ``triples`` to the graph ``node`` (new in this write) and to the union.
+    def materialize_rule(self, node: ox.NamedNode, predicate: str, query: str) -> None:
+        """Add the triples of one rule to the graph ``node`` (new in this write) and to the
+        union, the rows never becoming Python objects.
 
-        On disk they are written once to an N-Triples spool file and bulk-loaded twice (the
-        graph, the union), in Oxigraph; in memory they are added as quads."""
+        The rule's SELECT is wrapped in a CONSTRUCT (a row with ``?x`` or ``?y`` unbound, or
+        a literal ``?x``, makes no triple) and Oxigraph writes its result itself: on disk to an
+        N-Triples spool file, then bulk-loaded into the graph and into the union (building a
+        Python triple for each row, and serialising those, cost more than the rules' queries
+        on the France-sized country); in memory as one SPARQL update, which is one
+        transaction in memory anyway."""
+        body = f"WHERE {{ {{\n{query}\n}} }}"
         if self.path is None:
-            quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
-            self.store.extend(quads)
-            self._add_to_union(quads)
+            template = f"?x <{predicate}> ?y"
+            self.store.update(sparql_prefixes() + f"INSERT {{ GRAPH {node} {{ {template} }} "
+                              f"{template} }} {body}")
             return
         spool = self.spool_path(f"rows-{node.value}")
         try:
-            ox.serialize(triples, output=str(spool), format=ox.RdfFormat.N_TRIPLES)
+            results = self.store.query(sparql_prefixes() + f"CONSTRUCT {{ ?x <{predicate}> ?y }} "
+                                       f"{body}", **self.query_options())
+            results.serialize(output=str(spool), format=ox.RdfFormat.N_TRIPLES)
             for graph in (node, DEFAULT):
                 self._bulk_load_file(spool, graph)
         finally:
