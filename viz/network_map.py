@@ -617,7 +617,8 @@ def render_map(payload: dict[str, Any], *, assets_href: str | None = None) -> st
         data_json=Markup(script_json(payload)),
         families_present={edge["family"] for edge in payload["edges"]},
         gap_colour=GAP_COLOUR, own_css=Markup(asset("network_map.css")),
-        own_js=Markup(asset("network_map.js")), vis_js=Markup(vis_js), vis_css=Markup(vis_css),
+        own_js=Markup(asset("svg_view.js") + asset("network_map.js")),
+        vis_js=Markup(vis_js), vis_css=Markup(vis_css),
         assets_href=assets_href.rstrip("/") if assets_href else None)
 
 

@@ -470,6 +470,6 @@ def render_overview(view: MapData, *, assets_href: str | None = None) -> str:
             index_json=Markup(script_json(index)), texts_json=Markup(script_json(texts)),
             views=[(gid, Markup(script_json(item))) for gid, item in views.items()],
             gap_colour=GAP_COLOUR, own_css=Markup(asset("network_map.css")),
-            own_js=Markup(asset("overview_map.js")), vis_js=Markup(vis_js),
+            own_js=Markup(asset("svg_view.js") + asset("overview_map.js")), vis_js=Markup(vis_js),
             vis_css=Markup(vis_css),
             assets_href=assets_href.rstrip("/") if assets_href else None)

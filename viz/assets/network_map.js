@@ -763,36 +763,18 @@
   };
   api.exportSvg = function () {
     // the visible nodes and links at their drawn positions, as vector shapes and text
-    var ns = "http://www.w3.org/2000/svg";
     var ids = api.visibleNodeIds(), at = network.getPositions(ids);
-    var minX = Infinity, minY = Infinity, maxX2 = -Infinity, maxY = -Infinity;
-    ids.forEach(function (id) { var p = at[id]; minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
-      maxX2 = Math.max(maxX2, p.x); maxY = Math.max(maxY, p.y); });
-    if (!ids.length) { minX = minY = 0; maxX2 = maxY = 1; }
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("xmlns", ns);
-    svg.setAttribute("viewBox", [minX - 120, minY - 60, maxX2 - minX + 240, maxY - minY + 120].join(" "));
-    svg.setAttribute("font-family", "system-ui, sans-serif");
-    function add(tag, attrs, text) {
-      var node = document.createElementNS(ns, tag);
-      Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-      if (text) node.textContent = text;
-      svg.appendChild(node);
-      return node;
-    }
+    var lines = [];
     edges.get({ filter: function (e) { return !e.hidden; } }).forEach(function (e) {
       var a = at[e.from], b = at[e.to], d = edgeById[e.id];
       if (!a || !b) return;
-      add("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: d.color, "stroke-width": 2,
-                    "stroke-dasharray": d.kind === "gap" ? "8 5" : "none", opacity: 0.8 });
+      lines.push({ x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: d.color, width: 2, dashed: d.kind === "gap" });
     });
-    ids.forEach(function (id) {
+    var text = window.govatlasSvgView({ lines: lines, nodes: ids.map(function (id) {
       var n = nodeById[id], p = at[id];
-      add("circle", { cx: p.x, cy: p.y, r: n.size, fill: n.color,
-                      stroke: gapOn[id] ? GAP : darker(n.color), "stroke-width": gapOn[id] ? 3.5 : 1.5 });
-      add("text", { x: p.x, y: p.y + n.size + 16, "font-size": 15, "text-anchor": "middle" }, n.label);
-    });
-    var text = new XMLSerializer().serializeToString(svg);
+      return { x: p.x, y: p.y, r: n.size, fill: n.color, stroke: gapOn[id] ? GAP : darker(n.color),
+               strokeWidth: gapOn[id] ? 3.5 : 1.5, lines: [n.label] };
+    }) });
     download(fileName("svg"), URL.createObjectURL(new Blob([text], { type: "image/svg+xml" })));
     return text;
   };

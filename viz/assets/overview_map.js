@@ -576,37 +576,20 @@
   }
   api.exportSvg = function () {
     // the view as drawn: its visible groups, actors and lines as vector shapes and text
-    var ns = "http://www.w3.org/2000/svg", shown = shownItems();
+    var shown = shownItems();
     var at = network.getPositions(shown.nodes.map(function (n) { return n.id; }));
-    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    shown.nodes.forEach(function (n) { var p = at[n.id]; minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
-      maxX = Math.max(maxX, p.x); maxY = Math.max(maxY, p.y); });
-    if (!shown.nodes.length) { minX = minY = 0; maxX = maxY = 1; }
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("xmlns", ns);
-    svg.setAttribute("viewBox", [minX - 120, minY - 60, maxX - minX + 240, maxY - minY + 120].join(" "));
-    svg.setAttribute("font-family", "system-ui, sans-serif");
-    function add(tag, attrs, text) {
-      var node = document.createElementNS(ns, tag);
-      Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-      if (text) node.textContent = text;
-      svg.appendChild(node);
-      return node;
-    }
-    shown.edges.forEach(function (e) {
-      var a = at[e.from], b = at[e.to], colour = (e.color && e.color.color) || "#607d8b";
-      add("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: colour, "stroke-width": e.width || 1,
-                    "stroke-dasharray": e.dashes ? "6 4" : "none", opacity: 0.8 });
-    });
-    shown.nodes.forEach(function (n) {
-      var p = at[n.id], colour = n.color || {};
-      add("circle", { cx: p.x, cy: p.y, r: n.size || 10, fill: colour.background || "#9e9e9e",
-                      stroke: colour.border || "#37474f", "stroke-width": n.borderWidth || 1.5 });
-      String(n.label || "").split("\n").forEach(function (line, i) {
-        add("text", { x: p.x, y: p.y + (n.size || 10) + 16 + 16 * i, "font-size": 14, "text-anchor": "middle" }, line);
-      });
-    });
-    var text = new XMLSerializer().serializeToString(svg);
+    var text = window.govatlasSvgView({
+      lines: shown.edges.map(function (e) {
+        var a = at[e.from], b = at[e.to];
+        return { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: (e.color && e.color.color) || "#607d8b",
+                 width: e.width || 1, dashed: !!e.dashes };
+      }),
+      nodes: shown.nodes.map(function (n) {
+        var p = at[n.id], colour = n.color || {};
+        return { x: p.x, y: p.y, r: n.size || 10, fill: colour.background || "#9e9e9e",
+                 stroke: colour.border || "#37474f", strokeWidth: n.borderWidth || 1.5,
+                 lines: String(n.label || "").split("\n") };
+      }) });
     saveFile("svg", "image/svg+xml", text);
     return text;
   };
