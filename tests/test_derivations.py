@@ -33,7 +33,10 @@ def reference_rules() -> list[tuple[str, str]]:
 
 
 def derived(store: GraphStore) -> set[tuple[str, str, str]]:
-    return {(str(q.subject), str(q.predicate), str(q.object)) for q in store.quads(DERIVED_GRAPH)}
+    """The derived graph's triples, without the one that says which rules built it (its
+    subject is the graph itself: :mod:`govatlas.graph.fingerprint`)."""
+    return {(str(q.subject), str(q.predicate), str(q.object)) for q in store.quads(DERIVED_GRAPH)
+            if q.subject.value != DERIVED_GRAPH}
 
 
 def reference_derivation(store: GraphStore) -> set[tuple[str, str, str]]:
