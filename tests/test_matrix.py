@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from govatlas.cli import main
-from govatlas.graph.views.matrix import competence_matrix
+from govatlas.graph.views.matrix import Allocation, Cell, CompetenceMatrix, competence_matrix
+from govatlas.viz.heatmap import TIP_HOLDERS, heatmap_table
 
 from .conftest import SourceDocuments
 
@@ -159,3 +160,23 @@ def test_every_format_renders(tmp_path, fmt):
     result = runner.invoke(main, ["--store", store, "matrix", "--format", fmt])
     assert result.exit_code == 0
     assert "Vienna" in result.output and "Amman" in result.output
+
+
+def test_a_heatmap_tooltip_lists_a_dozen_holders_and_counts_the_rest():
+    """A cell held by a territory's hundred municipalities lists the first ones and says how
+    many more there are, so a country's heatmap stays a page a browser opens at once."""
+    def held_by(number: int) -> Allocation:
+        return Allocation(
+            iri=f"urn:a{number}", territory="Town", country="XX", level="local", level_rank=5,
+            holder=f"urn:m{number}", holder_label=f"Municipality {number}",
+            competence="housing", competence_label="Housing", stated_as="", qualifier="",
+            note="", valid_from="", valid_until="", source="doc.txt", locator=str(number),
+            record="", placeholder=False)
+
+    holders = {f"Municipality {n}": [held_by(n)] for n in range(TIP_HOLDERS + 3)}
+    matrix = CompetenceMatrix(levels=[("local", "Local")],
+                              rows={"Town": {"local": Cell(holders=holders)}},
+                              countries={"Town": "XX"})
+    page = heatmap_table(matrix, {})
+    assert page.count("<li><b>Local: Municipality") == TIP_HOLDERS
+    assert "and 3 more holders: the territory's page lists them all" in page

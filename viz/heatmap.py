@@ -96,10 +96,16 @@ def _background(levels: list[str]) -> str:
     return f"linear-gradient(to right, {stops})"
 
 
+#: holders a cell's tooltip lists; the others are counted. A territory of a real country has
+#: a cell held by each of its hundred municipalities: a tooltip of a hundred entries is read by
+#: nobody, and such cells made the France-sized atlas's heatmap 16 MB.
+TIP_HOLDERS = 12
+
+
 def _tip(territory: str, competence: str, items: list[Allocation],
          kinds: dict[str, set[str]]) -> str:
     lines = []
-    for a in items:
+    for a in items[:TIP_HOLDERS]:
         marks = sorted(kinds.get(a.iri, set()) & set(MARKS))
         details = [f"“{a.stated_as or a.competence_label}”"]
         if a.qualifier:
@@ -115,6 +121,10 @@ def _tip(territory: str, competence: str, items: list[Allocation],
             + "<br>".join(html.escape(detail) for detail in details)
             + f"<br><span class='src'>source: {html.escape(a.source or '?')} lines "
             f"{html.escape(a.locator or '?')}</span></li>")
+    if len(items) > TIP_HOLDERS:
+        rest = len(items) - TIP_HOLDERS
+        lines.append(f"<li class='more'>and {rest} more holder{'s' if rest > 1 else ''}: "
+                     "the territory's page lists them all</li>")
     return (f"<div class='tip' role='tooltip'><b>{html.escape(territory)} — "
             f"{html.escape(_competence_label(competence))}</b><ul>{''.join(lines)}</ul></div>")
 
