@@ -471,7 +471,9 @@ class GraphStore:
         results = self.store.query(sparql_prefixes() + bind(query, bindings),
                                    **self.query_options())
         names = [variable.value for variable in results.variables]
-        return [{name: solution[name] for name in names} for solution in results]
+        # a solution iterates over its values in the variables' order: zipping them is twice
+        # as fast as reading each by name, which was a sixth of the atlas's time on a country
+        return [dict(zip(names, solution, strict=True)) for solution in results]
 
     def ask(self, query: str) -> bool:
         return bool(self.store.query(sparql_prefixes() + query, **self.query_options()))

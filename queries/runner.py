@@ -109,16 +109,12 @@ def stream(store: ox.Store, text: str, kind: str, dataset: Dataset | None,
         return
     if isinstance(results, ox.QueryTriples):
         yield ("head", kind if kind in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", None)
-        make_row = tuple
     else:
-        variables = [variable.value for variable in results.variables]
-        yield ("head", "SELECT", variables)
-
-        def make_row(solution, names=variables):
-            return tuple(solution[name] for name in names)
+        yield ("head", "SELECT", [variable.value for variable in results.variables])
     batch: list[tuple] = []
+    # a triple, or a solution, iterates over its terms (a solution's in its variables' order)
     for count, item in enumerate(results, start=1):
-        batch.append(make_row(item))
+        batch.append(tuple(item))
         if limit is not None and count > limit:
             break
         if len(batch) >= BATCH:

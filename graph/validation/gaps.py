@@ -105,7 +105,7 @@ def run_store_shapes(store: GraphStore, shapes: Iterable[SparqlShape]) -> list[F
         results = store.store.query(shape.query(), **store.query_options())
         names = [variable.value for variable in results.variables]
         for solution in results:
-            row = {name: solution[name] for name in names}
+            row = dict(zip(names, solution, strict=True))  # values in the variables' order
             focus = row.get("this")
             if focus is None:
                 continue
