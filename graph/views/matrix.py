@@ -200,8 +200,10 @@ def with_competence_links(store: GraphStore, found: list[Allocation]) -> list[Al
                 owned_by.add(owner[1])
             else:  # the holder owns it and the other end exercises it
                 exercised_by.add(exerciser[1])
-        linked.append(replace(allocation, owners=tuple(sorted(owned_by)),
-                              exercisers=tuple(sorted(exercised_by))))
+        if owned_by or exercised_by:  # most allocations have neither: no copy for those
+            allocation = replace(allocation, owners=tuple(sorted(owned_by)),
+                                 exercisers=tuple(sorted(exercised_by)))
+        linked.append(allocation)
     return linked
 
 
