@@ -58,7 +58,7 @@ from .network_map import (
     vis_assets,
 )
 from .templating import Markup, asset, render
-from .text_table import TextTable
+from .text_table import Codes, TextTable
 
 __all__ = ["GROUP_LABEL_CHARS", "overview_payload", "render_overview"]
 
@@ -253,24 +253,6 @@ def _gap_steps(view: MapData, overview: Overview,
 
 #: A source line as the statement sources give it: ``file lines locator``.
 SOURCE_LINE = re.compile(r"(.+) lines (.+)", re.S)
-
-
-class Codes:
-    """Numbers for the codes a page repeats (actor types, levels, competences, source
-    files): each code is written once in the page's index, and a number everywhere else."""
-
-    def __init__(self, first: list[str] | None = None) -> None:
-        self.codes: list[str] = []
-        self._number: dict[str, int] = {}
-        for code in first or []:
-            self.number(code)
-
-    def number(self, code: str) -> int:
-        found = self._number.get(code)
-        if found is None:
-            found = self._number[code] = len(self.codes)
-            self.codes.append(code)
-        return found
 
 
 def overview_payload(view: MapData) -> tuple[dict[str, Any], dict[str, dict[str, Any]],

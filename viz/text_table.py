@@ -85,6 +85,24 @@ def join(constants: list[str], arguments: list[str]) -> str:
     return "".join(parts)
 
 
+class Codes:
+    """Numbers for the strings a page repeats (actor types, levels, competences, source
+    files, a table's arguments): each is written once, and a number everywhere else."""
+
+    def __init__(self, first: list[str] | None = None) -> None:
+        self.codes: list[str] = []
+        self._number: dict[str, int] = {}
+        for code in first or []:
+            self.number(code)
+
+    def number(self, code: str) -> int:
+        found = self._number.get(code)
+        if found is None:
+            found = self._number[code] = len(self.codes)
+            self.codes.append(code)
+        return found
+
+
 class TextTable:
     """Sentences of several kinds, each kept once, as templates and arguments.
 
@@ -97,9 +115,8 @@ class TextTable:
 
     def __init__(self) -> None:
         self.templates: list[list[str]] = []
-        self.arguments: list[str] = []
+        self._arguments = Codes()
         self.sentences: list[list[int] | str] = []
-        self._argument: dict[str, int] = {}
         self._sentence: dict[str, int] = {}
         self._kind: dict[Hashable, tuple[list[str | None], re.Pattern[str], int] | None] = {}
         self._template: dict[tuple[str, ...], int] = {}
@@ -141,17 +158,15 @@ class TextTable:
             item: list[int] | str = text
         else:
             number, arguments = fitted
-            item = [number, *(self._argument_number(a) for a in arguments)]
+            item = [number, *(self._arguments.number(a) for a in arguments)]
         self._sentence[text] = len(self.sentences)
         self.sentences.append(item)
         return self._sentence[text]
 
-    def _argument_number(self, argument: str) -> int:
-        number = self._argument.get(argument)
-        if number is None:
-            number = self._argument[argument] = len(self.arguments)
-            self.arguments.append(argument)
-        return number
+    @property
+    def arguments(self) -> list[str]:
+        """The distinct arguments, in the order the sentences first used them."""
+        return self._arguments.codes
 
     def text(self, number: int) -> str:
         """Sentence ``number`` written out (what the page's script does)."""
