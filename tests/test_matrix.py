@@ -179,4 +179,5 @@ def test_a_heatmap_tooltip_lists_a_dozen_holders_and_counts_the_rest():
                               countries={"Town": "XX"})
     page = heatmap_table(matrix, {})
     assert page.count("<li><b>Local: Municipality") == TIP_HOLDERS
-    assert "and 3 more holders: the territory's page lists them all" in page
+    assert ("and 3 more holders: the MC2CM table of the territory's atlas page, or "
+            '`govatlas matrix --territory "Town"`, lists them all') in page

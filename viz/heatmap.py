@@ -124,7 +124,8 @@ def _tip(territory: str, competence: str, items: list[Allocation],
     if len(items) > TIP_HOLDERS:
         rest = len(items) - TIP_HOLDERS
         lines.append(f"<li class='more'>and {rest} more holder{'s' if rest > 1 else ''}: "
-                     "the territory's page lists them all</li>")
+                     "the MC2CM table of the territory's atlas page, or `govatlas matrix "
+                     f'--territory "{html.escape(territory)}"`, lists them all</li>')
     return (f"<div class='tip' role='tooltip'><b>{html.escape(territory)} — "
             f"{html.escape(_competence_label(competence))}</b><ul>{''.join(lines)}</ul></div>")
 
