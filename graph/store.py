@@ -109,6 +109,7 @@ class GraphStore:
             path.mkdir(parents=True, exist_ok=True)
             opened = cls(ox.Store(str(path)), path)
             opened.settled = finished
+            opened.forget_computed()  # opened to be written: what was computed may change
             # after a kill the write-ahead log is replayed on every open until it is written
             # out: flushing here makes the next reads as fast as before
             opened.store.flush()
@@ -146,6 +147,7 @@ class GraphStore:
         if marker is None:
             yield
             return
+        self.forget_computed()
         self.store.flush()
         self._write_marker({"what": what, "new_graphs": sorted(new_graphs)})
         yield
@@ -177,6 +179,25 @@ class GraphStore:
         if self.path is not None:
             shutil.rmtree(_spool_folder(self.path), ignore_errors=True)
 
+    # --- what is computed from the store ----------------------------------------------------
+    # Some answers cost a minute on a country and change only when the store is written (the
+    # gap findings: graph/validation/kept.py). They are kept in files beside the store
+    # (``<store>.computed/``), which every write removes before it writes anything: a file
+    # there always answers for the graphs as they are. The store knows nothing of what the
+    # files hold.
+    def computed_path(self, name: str) -> Path | None:
+        """Where a file computed from this on-disk store is kept (None in memory). A writer
+        creates the folder, writes the file under another name and renames it there, so a
+        kill never leaves half a file."""
+        if self.path is None:
+            return None
+        return _computed_folder(self.path) / slug_name(name)
+
+    def forget_computed(self) -> None:
+        """Remove every file computed from this store: called by every write, first."""
+        if self.path is not None:
+            shutil.rmtree(_computed_folder(self.path), ignore_errors=True)
+
     # --- rebuilding beside the store --------------------------------------------------------
     # Replacing a large graph in place costs far more than loading it: Oxigraph deletes
     # triple by triple in a transaction (the old graph, the derived graph, the union), which
@@ -198,6 +219,7 @@ class GraphStore:
         """
         if self.path is None:
             raise StoreError("an in-memory store is replaced in place, not rebuilt")
+        self.forget_computed()
         fresh_path, old_path = _beside(self.path, ".next"), _beside(self.path, ".old")
         for leftover in (fresh_path, old_path, _spool_folder(fresh_path)):
             shutil.rmtree(leftover, ignore_errors=True)
@@ -244,6 +266,8 @@ class GraphStore:
         """Undo what an interrupted write left: remove the graphs it was creating, rebuild the
         union and the derived graph. Returns what the write was, or None if none was."""
         state = self.interrupted()
+        if state is not None:
+            self.forget_computed()
         if state is None:  # a kill before any write may have left a converted file
             self._remove_spools()
             return self.settled
@@ -278,6 +302,7 @@ class GraphStore:
         Only call this inside :meth:`writing`, after :meth:`note_replacing`: a kill in
         between leaves a marker the next writable open repairs from ``spool``.
         """
+        self.forget_computed()
         node = ox.NamedNode(graph)
         dropped = False  # whether a graph was dropped whole, leaving the union to rebuild
         for other in [graph, *also_drop]:
@@ -306,6 +331,7 @@ class GraphStore:
         refilled in a single SPARQL update, which Oxigraph applies as one transaction, so a
         reader never sees the graph half replaced and a failure leaves the old content.
         """
+        self.forget_computed()
         node = ox.NamedNode(graph)
         if not self.store.contains_named_graph(node):
             self._fill_new_graph(node, quads)
@@ -368,7 +394,7 @@ class GraphStore:
         (:func:`govatlas.ontology.derivation_rules`).
         """
         target = ox.NamedNode(graph)
-        self.remove_graph(graph)
+        self.remove_graph(graph)  # forgets what was computed, too
         for predicate, query in rules:
             self.materialize_rule(target, predicate, query)
         count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"
@@ -422,6 +448,7 @@ class GraphStore:
         """Remove ``graph`` and take its triples out of the union (unless another graph
         states them). A large graph on disk is dropped whole and the union rebuilt from the
         graphs left, in Oxigraph: one lookup a triple from Python is the slow way."""
+        self.forget_computed()
         node = ox.NamedNode(graph)
         if not self.store.contains_named_graph(node):
             return False
@@ -436,6 +463,7 @@ class GraphStore:
 
     def clear(self) -> None:
         """Remove every graph (a build starts from nothing)."""
+        self.forget_computed()
         self.store.clear()
         self.union_in_default = True
 
@@ -493,6 +521,17 @@ class GraphStore:
         rows = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(next(iter(rows))["n"].value)
 
+    def holds_more_than(self, count: int) -> bool:
+        """Whether the named graphs hold more than ``count`` quads, reading no further than
+        that (counting a country's millions costs seconds)."""
+        seen = 0
+        for graph in self.store.named_graphs():
+            seen += sum(1 for _ in islice(self.store.quads_for_pattern(None, None, None, graph),
+                                          count + 1 - seen))
+            if seen > count:
+                return True
+        return False
+
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         """The quads of ``graph``, or of every named graph (not the default graph's union)."""
         if graph:
@@ -502,6 +541,7 @@ class GraphStore:
 
     def add_quads(self, quads: list[ox.Quad]) -> None:
         """Add ``quads`` (in their named graphs) to what the store holds, union included."""
+        self.forget_computed()
         self.store.extend(quads)
         self._add_to_union(quads)
 
@@ -556,6 +596,10 @@ def _spool_folder(path: Path) -> Path:
     return _beside(path, ".incoming")
 
 
+def _computed_folder(path: Path) -> Path:
+    return _beside(path, ".computed")
+
+
 def _pending(path: Path) -> dict | None:
     """The state an unfinished write left in the marker beside the store at ``path``."""
     marker = _marker(path)
@@ -596,7 +640,8 @@ def _settle_rebuild(path: Path) -> str | None:
         if path.exists() and not old.exists():
             os.rename(path, old)
         os.rename(fresh, path)
-    for leftover in (fresh, old, _spool_folder(fresh), _spool_folder(path)):
+    for leftover in (fresh, old, _spool_folder(fresh), _spool_folder(path),
+                     _computed_folder(path)):
         shutil.rmtree(leftover, ignore_errors=True)
     _marker(fresh).unlink(missing_ok=True)  # a build writes in the fresh store as in any
     _marker(path).unlink(missing_ok=True)

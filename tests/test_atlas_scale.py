@@ -61,10 +61,10 @@ def written(country_store, tmp_path_factory):
     overview counted, and the time slider's gaps off as on a large store."""
     patch = pytest.MonkeyPatch()
     counted = {"project": Counted(projection.project),
-               "find_gaps": Counted(network.find_gaps),
+               "gap_findings": Counted(network.gap_findings),
                "overview": Counted(network.overview)}
     patch.setattr(projection, "project", counted["project"])
-    patch.setattr(network, "find_gaps", counted["find_gaps"])
+    patch.setattr(network, "gap_findings", counted["gap_findings"])
     patch.setattr(network, "overview", counted["overview"])
     patch.setattr(atlas_view, "ATLAS_TIMELINE_LIMIT", 0)
     try:
@@ -78,7 +78,7 @@ def test_each_costly_part_runs_once(written):
     _index, calls = written
     # one projection, one run of the gap shapes, one overview: the country page holds every
     # actor and shares the overall map instead of drawing the overview a second time
-    assert calls == {"project": 1, "find_gaps": 1, "overview": 1}
+    assert calls == {"project": 1, "gap_findings": 1, "overview": 1}
 
 
 def test_a_place_view_reads_no_store(country_store, monkeypatch):

@@ -10,6 +10,7 @@ from govatlas.graph.pipeline import LoadReport, load_datasets, load_ontology
 from govatlas.graph.pipeline import build as build_store
 from govatlas.graph.store import GraphStore
 from govatlas.graph.validation.checking import Outcome, validate_paths
+from govatlas.graph.validation.kept import keep
 from govatlas.loaders.errors import DataError
 
 from .stores import StoreLike, derive_if_stale, reading, store_path, writing
@@ -77,6 +78,7 @@ def repair(store: StoreLike = None) -> str | None:
     try:
         interrupted = repair_store(opened)
         derive_if_stale(opened)  # a store built with older rules: derived again
+        keep(opened)  # a store whose findings an older version or a kill left: found again
         return interrupted
     finally:
         opened.close()

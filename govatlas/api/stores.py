@@ -6,6 +6,8 @@ of two million triples took most of the 25-70 s a library query spent from the c
 
 A store whose derived graph was built by other rules than today's (graph/fingerprint.py) is
 read as it is, with a warning, once per store and process; a writable open derives it again.
+Every write ends by finding the store's gaps and keeping them beside it
+(graph/validation/kept.py), so the read commands after it need not run the shapes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from govatlas.graph.store import (
     default_store_path,
     read_refusal,
 )
+from govatlas.graph.validation.kept import keep
 from govatlas.ontology.errors import StoreError
 
 StoreLike = GraphStore | Path | str | None
@@ -62,6 +65,7 @@ def open_for_reading(store: Path | str | None = None) -> GraphStore:
         print(f"No store at {path}: building it from the bundled data.", file=sys.stderr)
         with GraphStore.open(path) as new:
             build(new)
+            keep(new)
     opened = GraphStore.open(path, read_only=True)
     warn_if_stale(opened)
     return opened
@@ -111,9 +115,11 @@ def reading(store: StoreLike = None) -> Iterator[GraphStore]:
 def writing(store: StoreLike = None, rederive: bool = True) -> Iterator[GraphStore]:
     """The store to write to (created if missing); a new one starts with the ontology. A store
     left half written is repaired first, and one whose derived graph other rules built is
-    derived again (unless ``rederive`` is false: a build replaces it anyway)."""
+    derived again (unless ``rederive`` is false: a build replaces it anyway). When the block
+    ends, the store's gap findings are found and kept (:func:`keep`)."""
     if isinstance(store, GraphStore):
         yield store
+        keep(store)
         return
     path = store_path(store)
     opened = GraphStore.open(path)
@@ -127,5 +133,6 @@ def writing(store: StoreLike = None, rederive: bool = True) -> Iterator[GraphSto
         if rederive:
             derive_if_stale(opened)
         yield opened
+        keep(opened)  # the written store's gaps, for the reads after it
     finally:
         opened.close()

@@ -10,7 +10,8 @@ from pathlib import Path
 from govatlas.graph.validation.cases import Case, cases
 from govatlas.graph.validation.checking import findings_frame
 from govatlas.graph.validation.coverage import Coverage, coverage
-from govatlas.graph.validation.gaps import Finding, find_gaps, gap_shapes, with_evidence
+from govatlas.graph.validation.gaps import Finding, gap_shapes, with_evidence
+from govatlas.graph.validation.kept import gap_findings
 from govatlas.graph.views import names
 from govatlas.graph.views import stats as counts
 from govatlas.graph.views.matrix import CompetenceMatrix, competence_matrix
@@ -151,7 +152,7 @@ def gaps(country: str | None = None, territory: str | None = None,
     with reading(store) as opened:
         country = country and resolve_name(opened, "country", country, "--country")
         territory = territory and resolve_name(opened, "territory", territory, "--city")
-        findings = find_gaps(opened, wanted)
+        findings = gap_findings(opened, wanted)
         checked = coverage(opened, gap_shapes(wanted), findings)
         if country:
             findings = [f for f in findings if f.country.upper() == country.upper()]

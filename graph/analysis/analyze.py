@@ -16,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore
-from govatlas.graph.validation.gaps import find_gaps
+from govatlas.graph.validation.kept import gap_findings
 from govatlas.ontology.namespaces import (
     ACTOR,
     BASE,
@@ -102,7 +102,7 @@ def analyze(store: GraphStore, territory: str | None = None, country: str | None
                                          "to classify it", "scores": {}, "measures": {},
                           "thresholds": {}}
     wanted = (territory or "").casefold()
-    found = [f for f in find_gaps(store)
+    found = [f for f in gap_findings(store)
              if (not country or f.country.upper() == country.upper())
              and (not territory or f.territory.casefold() == wanted)]
     gap_counts: dict[str, int] = {}

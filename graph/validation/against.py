@@ -17,7 +17,8 @@ from pathlib import Path
 from govatlas.graph.store import GraphStore
 
 from .checking import Outcome, validate_paths
-from .gaps import find_gaps, sort_findings
+from .gaps import sort_findings
+from .kept import gap_findings
 
 
 def validate_against(stored: GraphStore, paths: list[Path], engine: str = "store",
@@ -26,7 +27,7 @@ def validate_against(stored: GraphStore, paths: list[Path], engine: str = "store
     outcome = validate_paths(paths, engine=engine, gaps=gaps, base=stored.in_memory_copy())
     if not gaps:
         return outcome
-    before = {finding.key(): finding for finding in find_gaps(stored)}
+    before = {finding.key(): finding for finding in gap_findings(stored)}
     after = {finding.key(): finding for finding in outcome.findings if finding.is_gap}
     opened = [replace(finding, change="opened") for key, finding in after.items()
               if key not in before]

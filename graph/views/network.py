@@ -28,7 +28,8 @@ import pyoxigraph as ox
 
 from govatlas.graph.analysis.projection import project
 from govatlas.graph.store import GraphStore
-from govatlas.graph.validation.gaps import Finding, find_gaps, with_evidence
+from govatlas.graph.validation.gaps import Finding, with_evidence
+from govatlas.graph.validation.kept import gap_findings
 from govatlas.graph.views.overview import OVERVIEW_THRESHOLD, Overview, overview, steps_of
 from govatlas.ontology import derivation_rules
 from govatlas.ontology.namespaces import DERIVED_GRAPH, XSD
@@ -107,7 +108,7 @@ def gaps_as_of(store: GraphStore, day: date | None = None,
     """The gaps the shapes find in the graph as it stood on ``day`` (today's graph, every
     statement whatever its period, when ``day`` is None), with the sources' evidence."""
     graph = snapshot(store, day) if day is not None else store
-    return with_evidence(graph, find_gaps(graph, gap_types))
+    return with_evidence(graph, gap_findings(graph, gap_types))
 
 
 #: Above this many quads the gaps are found for the map's first date only: the shapes run
@@ -146,7 +147,8 @@ def gap_timeline(store: GraphStore, as_of: date | None = None, gaps: bool = True
         return Timeline([as_of.isoformat()] if as_of else [], gaps_follow=False)
     years = range(int(first.value), max(int(last.value), date.today().year) + 1)
     days = sorted({date(year, 7, 1) for year in years} | ({as_of} if as_of else set()))
-    result = Timeline([day.isoformat() for day in days], gaps_follow=gaps and len(store) <= limit)
+    result = Timeline([day.isoformat() for day in days],
+                      gaps_follow=gaps and not store.holds_more_than(limit))
     if not result.gaps_follow:
         return result
     previous: frozenset[str] | None = None
