@@ -51,3 +51,26 @@ def test_what_if_shows_what_a_link_changes(tmp_path):
                                  "fr-city-of-paris", "fr-nobody", "informs"])
     assert wrong.exit_code == 2
     assert "--add-link no actor is called 'fr-nobody'" in wrong.output
+
+
+def test_a_country_s_decoupled_pairs_are_counted_then_listed_in_part():
+    """Tens of thousands of decoupled pairs make a table no one reads: past PAIRS_SHOWN the
+    table counts them by field and levels and lists the first; CSV keeps every pair."""
+    from govatlas.graph.analysis.analyze import Analysis
+    from govatlas.viz.analysis import PAIRS_SHOWN, render_analysis
+
+    pairs = [{"territory": f"Area {n % 3}", "competence": "housing" if n % 4 else "health",
+              "holder_a": "State", "level_a": "national", "holder_b": f"Municipality {n}",
+              "level_b": "local"} for n in range(PAIRS_SHOWN + 25)]
+    result = Analysis(scope="XX", as_of=None, classification={"label": "localist",
+                      "explanation": "", "measures": {}}, centrality=[], centrality_method={},
+                      brokerage=[], structure={}, level_matrix={},
+                      decoupling={"index": 0.5}, decoupled_pairs=pairs)
+    table = render_analysis(result)
+    assert "Municipality 0 " in table and f"Municipality {PAIRS_SHOWN} " not in table
+    assert "25 more: `--format csv`" in table
+    md = render_analysis(result, "md")
+    assert "| housing | national | local | 33 |" in md  # n % 4 != 0
+    assert "| health | national | local | 12 |" in md
+    csv = render_analysis(result, "csv")
+    assert all(f"Municipality {n}," in csv for n in range(len(pairs)))

@@ -64,6 +64,33 @@ def level_order(levels: set[str]) -> list[str]:
     return sorted(levels, key=lambda code: (ranks.get(code) is None, ranks.get(code) or 0, code))
 
 
+#: decoupled pairs a table for people lists (a country has tens of thousands: they are
+#: counted by field and levels above the first of them); CSV and JSON list every pair
+PAIRS_SHOWN = 20
+
+
+def _decoupled_pairs(result: Analysis, table_fmt: str) -> list[str]:
+    """The decoupled pairs: every one in CSV; for people, past :data:`PAIRS_SHOWN`, their
+    count per field and pair of levels, then the first of them and where the rest are."""
+    pairs = [tuple(pair.values()) for pair in result.decoupled_pairs]
+    title = f"Decoupled pairs (index {number('decoupling_index', result.decoupling.get('index'))})"
+    columns = ("territory", "competence", "holder", "level", "holder", "level")
+    if table_fmt == "csv" or len(pairs) <= PAIRS_SHOWN:
+        return [render_rows(columns, pairs, table_fmt, title=title)]
+    counts: dict[tuple[str, str, str], int] = {}
+    for _territory, competence, _a, level_a, _b, level_b in pairs:
+        key = (competence, level_a, level_b)
+        counts[key] = counts.get(key, 0) + 1
+    grouped = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [render_rows(("competence", "level", "level", "decoupled pairs"),
+                        [(*key, f"{count:,}") for key, count in grouped], table_fmt,
+                        title=f"{title}: {len(pairs):,} pairs, by field and levels"),
+            render_rows(columns, pairs[:PAIRS_SHOWN], table_fmt,
+                        title=f"The first {PAIRS_SHOWN} of the {len(pairs):,} decoupled pairs"),
+            f"{len(pairs) - PAIRS_SHOWN:,} more: `--format csv` or `--format json` lists every "
+            "pair.\n"]
+
+
 def render_analysis(result: Analysis, fmt: str = "table") -> str:
     """Every section of ``result`` (ideal type, its measures, centrality, brokerage, the
     vertical and horizontal links, the level-to-level matrix, decoupled pairs, gap counts)."""
@@ -105,10 +132,7 @@ def render_analysis(result: Analysis, fmt: str = "table") -> str:
                                         for k in levels))
                               for level in levels if level in result.level_matrix], table_fmt,
                              title="Links from level to level"))
-    index = result.decoupling.get("index")
-    parts.append(render_rows(("territory", "competence", "holder", "level", "holder", "level"),
-                             [tuple(p.values()) for p in result.decoupled_pairs], table_fmt,
-                             title=f"Decoupled pairs (index {number('decoupling_index', index)})"))
+    parts.extend(_decoupled_pairs(result, table_fmt))
     parts.append(render_rows(("gap", "found"), list(result.gaps.items()), table_fmt,
                              title="Governance gaps found"))
     return "\n".join(parts)
