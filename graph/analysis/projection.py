@@ -22,12 +22,12 @@ Rules the projection applies, so that a measure can be cited with them:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
 import networkx as nx
-import pyoxigraph as ox
 
 from govatlas.graph.store import GraphStore
 from govatlas.ontology.namespaces import sparql_prefixes
@@ -49,19 +49,6 @@ __all__ = [
 
 #: Statuses that say a link is announced, not in place (ontology/vocab/statuses.ttl).
 NOT_REAL_STATUSES = frozenset({"planned", "expected", "recommended"})
-
-#: Separator of the lists the queries join with GROUP_CONCAT (written ``"\u001F"`` in the
-#: ``.rq`` files): a control character no label contains.
-_SEP = "\u001f"
-
-
-def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
-    return None if term is None else term.value
-
-
-def _split(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> list[str]:
-    return sorted({part for part in (term.value if term is not None else "").split(_SEP) if part})
-
 
 def _valid_on(day: date | None, valid_from: str | None, valid_until: str | None) -> bool:
     """Whether a period (ISO dates, either open) contains ``day``; no day keeps everything."""
@@ -130,14 +117,15 @@ def grouped(store: GraphStore, query: str, key: str) -> dict[str, dict[str, set[
     datasets disagree), the callers take the smallest (:func:`_lowest`): a fixed pick."""
     results = store.store.query(sparql_prefixes() + load_query(__package__, query),
                                 **store.query_options())
-    names = [variable.value for variable in results.variables if variable.value != key]
+    names = [variable.value for variable in results.variables]
+    at = names.index(key)
     found: dict[str, dict[str, set[str]]] = {}
-    for row in results:
-        values = found.get(row[key].value)
-        if values is None:
-            values = found[row[key].value] = {name: set() for name in names}
-        for name in names:
-            term = row[name]
+    for solution in results:  # a solution's terms in the variables' order: read by position
+        terms = list(solution)
+        values = found.get(terms[at].value)
+        if values is None:  # a variable's set is made when it is read or has a value
+            values = found[terms[at].value] = defaultdict(set)
+        for name, term in zip(names, terms, strict=True):
             if term is not None:
                 values[name].add(term.value)
     return found
@@ -258,26 +246,27 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
                             territory=territory, include_planned=include_planned)
     wanted_country = country.casefold() if country else None
     wanted_territory = territory.casefold() if territory else None
-    for row in store.select(load_query(__package__, "actors")):
-        if not _valid_on(as_of, _value(row["validFrom"]), _value(row["validUntil"])):
+    for actor, values in grouped(store, "actors", "a").items():
+        valid_from = _lowest(values["from"])
+        valid_until = max(values["until"], default=None)
+        if not _valid_on(as_of, valid_from, valid_until):
             continue
-        cc = _value(row["cc"])
+        cc = _lowest(values["country"])
         if wanted_country and (cc or "").casefold() != wanted_country:
             continue
-        territories = _split(row["territories"])
+        territories = sorted(values["territory"])
         if wanted_territory and wanted_territory not in {t.casefold() for t in territories}:
             continue
-        level_iris = sorted(_split(row["levels"]),
+        level_iris = sorted(values["level"],
                             key=lambda iri: (r if (r := _rank(iri)) is not None else 99, iri))
         levels = [_code(iri) or iri for iri in level_iris]
         widest = level_iris[0] if level_iris else None
         graph.add_node(
-            row["a"].value, label=row["name"].value, type=_code(_value(row["kind"])),
-            public=_value(row["public"]) == "true", levels=levels,
+            actor, label=_lowest(values["label"]), type=_code(_lowest(values["type"])),
+            public=bool(values["public"]), levels=levels,
             level=levels[0] if levels else None, rank=_rank(widest) if widest else None,
-            country=cc, territories=territories, parents=_split(row["parents"]),
-            competences=[], valid_from=_value(row["validFrom"]),
-            valid_until=_value(row["validUntil"]))
+            country=cc, territories=territories, parents=sorted(values["parent"]),
+            competences=[], valid_from=valid_from, valid_until=valid_until)
     if held is None:
         held = allocations(store, as_of, country, territory)
     for allocation in held:
