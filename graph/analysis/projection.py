@@ -246,7 +246,8 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
                             territory=territory, include_planned=include_planned)
     wanted_country = country.casefold() if country else None
     wanted_territory = territory.casefold() if territory else None
-    for actor, values in grouped(store, "actors", "a").items():
+    # in IRI order, not the engine's: the same store gives the same graph, and the same maps
+    for actor, values in sorted(grouped(store, "actors", "a").items()):
         valid_from = _lowest(values["from"])
         valid_until = max(values["until"], default=None)
         if not _valid_on(as_of, valid_from, valid_until):
@@ -276,7 +277,7 @@ def project(store: GraphStore, as_of: date | None = None, country: str | None = 
                 competences.append(allocation.competence)
     for node in graph:
         graph.nodes[node]["competences"].sort()
-    for link, values in grouped(store, "links", "l").items():
+    for link, values in sorted(grouped(store, "links", "l").items()):
         source, target = _lowest(values["from"]), _lowest(values["to"])
         kind = _lowest(values["type"])
         if source not in graph or target not in graph or kind is None:
