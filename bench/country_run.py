@@ -6,15 +6,20 @@ the issue's table runs from the command line in its own process: its wall time a
 (the process's own maximum resident size, from ``wait4``) are printed beside the target and the
 figure measured on the code before the store was read in place and the derived graph made
 linear (the "before" column, from the issue that set the targets, same machine).
+:func:`findings_not_kept` runs `gaps --country` once more with the findings the build kept
+removed: what every read command paid for them before they were kept
+(graph/validation/kept.py), beside the figure with them, in the same run.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.country_read import country_code
 from bench.country_read import timed as timed_command
 
 #: command -> (target seconds, target peak GB or None, figure before: seconds, GB)
@@ -56,8 +61,7 @@ def country_table(work: Path, municipalities: int | None = None, limit: float = 
     if not (folder / "actors.csv").exists():
         subprocess.run([sys.executable, str(here / "generate.py"), *size, "--out", str(folder)],
                        check=True)
-    code = next(line.split(",")[4] for i, line in
-                enumerate((folder / "actors.csv").open(encoding="utf-8")) if i == 1)
+    code = country_code(folder)
     cli = [sys.executable, "-m", "govatlas", "--store", str(store)]
     commands = {
         "build": [*cli, "build", "--data", str(folder)],
@@ -84,3 +88,20 @@ def country_table(work: Path, municipalities: int | None = None, limit: float = 
         lines.append(f"| `{name}` | {outcome} | {run.peak_gb:.2f} GB | {target} | {before} |")
         print(lines[-1], flush=True)
     return "\n".join(lines) + "\n"
+
+
+def findings_not_kept(work: Path, limit: float = 900) -> str:
+    """`gaps --country` on the store :func:`country_table` built, with and without the gap
+    findings the build kept beside it (a Markdown table). Run last: it removes them."""
+    store, code = work / "store", country_code(work / "country")
+    command = [sys.executable, "-m", "govatlas", "--store", str(store), "gaps", "--country",
+               code, "-o", str(work / "gaps.txt")]
+    lines = ["| `gaps --country` | wall time | peak memory |", "|---|--:|--:|"]
+    for label in ("findings kept by the build", "findings not kept: the shapes run"):
+        if label.startswith("findings not"):
+            shutil.rmtree(store.with_name(store.name + ".computed"), ignore_errors=True)
+        run = timed(label, command, limit)
+        lines.append(f"| {label} | {run.seconds:.1f} s | {run.peak_gb:.2f} GB |")
+        print(lines[-1], flush=True)
+    return "\n".join(lines) + "\n"
+

@@ -138,7 +138,7 @@ def country_main(argv: list[str]) -> None:
     """``--country [--municipalities N] [--out DIR]``: every command on a country of real
     shape (France-sized by default), as a table; see :mod:`bench.country_run`; then every
     read command and library query on its store, one by one (:mod:`bench.country_read`)."""
-    from bench.country_run import country_table
+    from bench.country_run import country_table, findings_not_kept
 
     parser = argparse.ArgumentParser(prog="run.py --country")
     parser.add_argument("--country", action="store_true")
@@ -155,6 +155,8 @@ def country_main(argv: list[str]) -> None:
 
     print()
     table += "\n" + read_table(work / "store", country_code(work / "country"), work, args.limit)
+    print()
+    table += "\n" + findings_not_kept(work, args.limit)
     (work / "RESULTS-country.md").write_text(table, encoding="utf-8")
     print(f"\nWritten to {work / 'RESULTS-country.md'}")
 
