@@ -89,7 +89,7 @@ def analyze(store: GraphStore, territory: str | None = None, country: str | None
                        "total": sum(counts.get(role, 0) for role in role_names)}
                       for node, counts in roles.items()
                       if any(counts.get(role, 0) for role in role_names)),
-                     key=lambda row: -row["total"])[:top]
+                     key=lambda row: (-row["total"], str(row["label"]), row["actor"]))[:top]
     held = keep_allocations(everything, as_of, country, territory)
     fields = competence_fields(store)
     decoupled = decoupling(graph, held, fields=fields)
@@ -120,7 +120,11 @@ def analyze(store: GraphStore, territory: str | None = None, country: str | None
     summary = (decoupled.by_territory.get(territory, {}) if territory
                else {"pairs": len(decoupled.pairs), "decoupled": len(decoupled.decoupled_pairs),
                      "index": decoupled.index})
-    ranked = sorted(table, key=lambda row: -(row.get("betweenness") or 0))[:top]
+    # ties (a country's many actors at betweenness 0) go by PageRank, then by name: not by
+    # the order the projection met them
+    ranked = sorted(table, key=lambda row: (-(row.get("betweenness") or 0),
+                                            -(row.get("pagerank") or 0),
+                                            str(row.get("label") or "")))[:top]
     return Analysis(
         scope=_scope(territory, country), as_of=as_of.isoformat() if as_of else None,
         classification=classification, centrality=ranked,
