@@ -1,5 +1,5 @@
-"""The map of a 5,000-actor country: built, then drawn by headless Chromium, clustered and
-flat."""
+"""The map of a 5,000-actor country: built, then drawn by headless Chromium as govatlas opens
+it (the overview, past a few hundred actors) and as pyvis's flat network of every actor."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ def map_build(clock: Clock, prepared: Prepared, gaps: bool, clustered: Path,
     store = memory_store(prepared)
     with clock:
         pages.map(gaps=gaps, output=clustered, store=store)
-    if flat is not None:
-        pages.map(gaps=gaps, output=flat, store=store, cluster_threshold=10**9)
+    if flat is not None:  # the network page of every actor, pyvis's vis-network unclustered
+        pages.map(gaps=gaps, output=flat, store=store, cluster_threshold=10**9,
+                  overview_threshold=10**9)
     drawn = "gaps drawn" if gaps else "no gaps (gaps=False)"
     return Outcome(note=f"{clustered.stat().st_size / 2**20:.1f} MB of HTML, {drawn}")
 
@@ -60,14 +61,24 @@ def map_draw(clock: Clock, html: Path) -> Outcome:
             page.wait_for_function("window.govatlasMap && window.govatlasMap.drawnAt !== null",
                                    timeout=0)
         drawn_ms = float(page.evaluate("govatlasMap.drawnAt"))
-        nodes = int(page.evaluate("govatlasMap.nodes.length"))
-        clusters = len(page.evaluate("govatlasMap.clusters"))
+        shown = page.evaluate(SHOWN)
     finally:
         browser.close()
         playwright.stop()
     network = f"{len(blocked)} network requests blocked" if blocked else "no network request"
-    return Outcome(note=f"{nodes:,} actors, {clusters} clusters on screen; {network}; "
-                        f"wall {clock.seconds:.2f} s", seconds=drawn_ms / 1000)
+    return Outcome(note=f"{shown}; {network}; wall {clock.seconds:.2f} s",
+                   seconds=drawn_ms / 1000)
+
+
+#: what the page shows once drawn: the overview (past a few hundred actors: groups by place
+#: and level, sigma.js) or the network page (vis-network, clustered or not)
+SHOWN = """() => { const m = window.govatlasMap;
+  if (m.mode === "overview") {
+    return `overview of ${m.index.actors.length.toLocaleString("en")} actors in `
+      + `${Object.keys(m.index.groups).length} groups`;
+  }
+  return `${m.nodes.length.toLocaleString("en")} actors, ${m.clusters.length} clusters on `
+    + `screen`; }"""
 
 
 def browser_missing() -> str:
