@@ -266,11 +266,10 @@ class GraphStore:
         """Undo what an interrupted write left: remove the graphs it was creating, rebuild the
         union and the derived graph. Returns what the write was, or None if none was."""
         state = self.interrupted()
-        if state is not None:
-            self.forget_computed()
         if state is None:  # a kill before any write may have left a converted file
             self._remove_spools()
             return self.settled
+        self.forget_computed()
         replacing = {graph: Path(spool) for graph, spool in state.get("replacing", {}).items()
                      if Path(spool).is_file()}
         for graph in state.get("new_graphs", []):
