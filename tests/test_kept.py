@@ -106,3 +106,37 @@ def test_an_in_memory_store_keeps_nothing():
     govatlas.build(store=store)
     assert keep(store) is None
     assert kept(store) is None
+
+
+def test_the_network_kept_by_a_write_projects_as_the_store_does(built, dataset):
+    """project() cuts the whole network kept beside the store as it cuts the one it reads:
+    the same nodes and edges, with the same attributes in the same order, for every filter."""
+    from datetime import date
+
+    from govatlas.graph.analysis import projection
+
+    header = COMPETENCES.splitlines()[0] + "\n"
+    agency = (ACTORS.splitlines()[0]
+              + "\nxx-agency,Example Agency,national-agency,national,FR,,,doc.txt,8\n")
+    dated = EXTRA_LINKS.replace(",,,doc.txt,9", ",2020,2022,doc.txt,9")  # a link with a period
+    outcome = govatlas.load([dataset("more", actors=agency, competences=header, links=dated)],
+                            store=built)
+    assert outcome.ok, outcome.refused
+    assert kept_file(built).with_name(projection.NETWORK_FILE).is_file()
+    filters = [{}, {"as_of": date(2019, 7, 1)}, {"as_of": date(2023, 1, 1), "country": "FR"},
+               {"territory": "exampleville"}, {"include_planned": True}, {"country": "AT"}]
+
+    def drawn(store, **given):
+        graph = projection.project(store, **given)
+        return ([(node, list(data.items())) for node, data in graph.nodes(data=True)],
+                [(u, v, k, list(data.items())) for u, v, k, data in
+                 graph.edges(keys=True, data=True)])
+
+    with GraphStore.open(built, read_only=True) as store:
+        with_file = [drawn(store, **given) for given in filters]
+        network = projection.network_of(store)
+        assert network == projection.read_network(store)
+    kept_file(built).with_name(projection.NETWORK_FILE).unlink()
+    with GraphStore.open(built, read_only=True) as store:
+        assert [drawn(store, **given) for given in filters] == with_file
+    assert with_file[0][1], "the example has links to compare"

@@ -10,10 +10,9 @@ from govatlas.graph.pipeline import LoadReport, load_datasets, load_ontology
 from govatlas.graph.pipeline import build as build_store
 from govatlas.graph.store import GraphStore
 from govatlas.graph.validation.checking import Outcome, validate_paths
-from govatlas.graph.validation.kept import keep
 from govatlas.loaders.errors import DataError
 
-from .stores import StoreLike, derive_if_stale, reading, store_path, writing
+from .stores import StoreLike, derive_if_stale, keep_computed, reading, store_path, writing
 
 
 def build(paths: Iterable[Path] | None = None, store: StoreLike = None,
@@ -78,7 +77,7 @@ def repair(store: StoreLike = None) -> str | None:
     try:
         interrupted = repair_store(opened)
         derive_if_stale(opened)  # a store built with older rules: derived again
-        keep(opened)  # a store whose findings an older version or a kill left: found again
+        keep_computed(opened)  # what an older version or a kill left is computed again
         return interrupted
     finally:
         opened.close()

@@ -6,8 +6,9 @@ of two million triples took most of the 25-70 s a library query spent from the c
 
 A store whose derived graph was built by other rules than today's (graph/fingerprint.py) is
 read as it is, with a warning, once per store and process; a writable open derives it again.
-Every write ends by finding the store's gaps and keeping them beside it
-(graph/validation/kept.py), so the read commands after it need not run the shapes.
+Every write ends by finding the store's gaps and reading its whole network, and keeps both
+beside it (graph/computed.py), so the read commands after it need not run the shapes or read
+every actor and link again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from govatlas.graph import fingerprint
+from govatlas.graph.analysis.projection import keep_network
 from govatlas.graph.pipeline import build, derive, load_ontology, repair
 from govatlas.graph.store import (
     DEFAULT_STORE,
@@ -65,7 +67,7 @@ def open_for_reading(store: Path | str | None = None) -> GraphStore:
         print(f"No store at {path}: building it from the bundled data.", file=sys.stderr)
         with GraphStore.open(path) as new:
             build(new)
-            keep(new)
+            keep_computed(new)
     opened = GraphStore.open(path, read_only=True)
     warn_if_stale(opened)
     return opened
@@ -97,6 +99,15 @@ def derive_if_stale(store: GraphStore) -> bool:
     return True
 
 
+def keep_computed(store: GraphStore) -> None:
+    """Compute what the read commands need and only a write changes, and keep it beside the
+    on-disk ``store``: its gap findings (graph/validation/kept.py) and its whole network
+    (:func:`~govatlas.graph.analysis.projection.keep_network`). An in-memory store keeps
+    nothing."""
+    keep(store)
+    keep_network(store)
+
+
 @contextmanager
 def reading(store: StoreLike = None) -> Iterator[GraphStore]:
     """The store to read: ``store`` itself if it is one (left open), else the on-disk store
@@ -116,10 +127,10 @@ def writing(store: StoreLike = None, rederive: bool = True) -> Iterator[GraphSto
     """The store to write to (created if missing); a new one starts with the ontology. A store
     left half written is repaired first, and one whose derived graph other rules built is
     derived again (unless ``rederive`` is false: a build replaces it anyway). When the block
-    ends, the store's gap findings are found and kept (:func:`keep`)."""
+    ends, what the reads need is computed and kept (:func:`keep_computed`)."""
     if isinstance(store, GraphStore):
         yield store
-        keep(store)
+        keep_computed(store)
         return
     path = store_path(store)
     opened = GraphStore.open(path)
@@ -133,6 +144,6 @@ def writing(store: StoreLike = None, rederive: bool = True) -> Iterator[GraphSto
         if rederive:
             derive_if_stale(opened)
         yield opened
-        keep(opened)  # the written store's gaps, for the reads after it
+        keep_computed(opened)  # for the reads after this write
     finally:
         opened.close()
