@@ -11,12 +11,14 @@ and replaced by a new fork.
 A worker closes every file descriptor it inherited but its own channel (the listening socket,
 the clients' connections, the other workers' channels): a client whose connection a worker
 still held would otherwise wait for its end of file, and a worker would outlive a server killed
-with SIGKILL.
+with SIGKILL. It also freezes what it inherited (``gc.freeze``), so that no inherited object is
+collected there and closes a descriptor number the worker has reused.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import queue
 import signal
@@ -47,6 +49,10 @@ class _Worker:
         with _FORK_LOCK:
             pid = os.fork()
         if pid == 0:  # the worker
+            # what it inherited is never collected here: an object of the server's that owns a
+            # file descriptor would close, by number, one this process opened since (a file of
+            # the store it opens again below), and its next read would fail
+            gc.freeze()
             code = 0
             try:
                 fd = child_end.detach()
