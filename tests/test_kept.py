@@ -13,7 +13,7 @@ import pytest
 import govatlas
 from govatlas.graph.store import GraphStore
 from govatlas.graph.validation.gaps import find_gaps
-from govatlas.graph.validation.kept import FILE_NAME, gap_findings, keep, kept
+from govatlas.graph.validation.kept import FILE_NAME, gap_findings, keep, kept, stamp
 
 from .conftest import ACTORS, COMPETENCES
 
@@ -99,6 +99,11 @@ def test_findings_of_other_code_or_a_damaged_file_are_found_again(built):
         path.write_bytes(b"\x1f\x8b not gzip at all")
         assert kept(store) is None
         assert gap_findings(store) == expected
+        for payload in ([["too", "short"]], {"not": "rows"}, None):  # JSON of another shape
+            with gzip.open(path, "wt", encoding="utf-8") as handle:
+                json.dump({"stamp": stamp(), "payload": payload}, handle)
+            assert kept(store) is None
+            assert gap_findings(store) == expected
 
 
 def test_an_in_memory_store_keeps_nothing():
@@ -136,7 +141,13 @@ def test_the_network_kept_by_a_write_projects_as_the_store_does(built, dataset):
         with_file = [drawn(store, **given) for given in filters]
         network = projection.network_of(store)
         assert network == projection.read_network(store)
-    kept_file(built).with_name(projection.NETWORK_FILE).unlink()
+    network_file = kept_file(built).with_name(projection.NETWORK_FILE)
+    with gzip.open(network_file, "wt", encoding="utf-8") as handle:  # rows of another width
+        json.dump({"stamp": projection._network_stamp(),
+                   "payload": {"actors": [["x"]], "links": []}}, handle)
+    with GraphStore.open(built, read_only=True) as store:
+        assert [drawn(store, **given) for given in filters] == with_file
+    network_file.unlink()
     with GraphStore.open(built, read_only=True) as store:
         assert [drawn(store, **given) for given in filters] == with_file
     assert with_file[0][1], "the example has links to compare"

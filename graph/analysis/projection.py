@@ -311,8 +311,8 @@ class Network:
 
 
 def read_network(store: GraphStore) -> Network:
-    """The whole network, read from the store (three scans joined on the actor, the link
-    and the allocation in Oxigraph, grouped here): 15 s of CPU on the France-sized country."""
+    """The whole network, read from the store (the actors and the links, each as scans joined
+    in Oxigraph and grouped here): 15 s of CPU on the France-sized country."""
     actors = []
     for actor, values in sorted(grouped(store, "actors", "a").items()):
         level_iris = sorted(values["level"],
@@ -352,9 +352,15 @@ def network_of(store: GraphStore) -> Network:
     """The whole network: kept beside the store by its last write (:func:`keep_network`,
     a second or two to read on a country), else read from it."""
     kept = computed.read(store, NETWORK_FILE, _network_stamp())
-    if kept is not None:
+    if isinstance(kept, dict) and _rows(kept.get("actors"), 1 + len(ACTOR_FIELDS)) \
+            and _rows(kept.get("links"), 3 + len(LINK_FIELDS)):
         return Network(kept["actors"], kept["links"])
-    return read_network(store)
+    return read_network(store)  # none kept, or a file edited or damaged into other JSON
+
+
+def _rows(rows: Any, width: int) -> bool:
+    return isinstance(rows, list) and all(isinstance(row, list) and len(row) == width
+                                          for row in rows)
 
 
 def keep_network(store: GraphStore) -> bool:

@@ -57,12 +57,14 @@ def keep(store: GraphStore) -> int | None:
 def kept(store: GraphStore) -> list[Finding] | None:
     """The findings kept beside ``store``, or None if there are none by this version."""
     rows = computed.read(store, FILE_NAME, stamp())
-    if rows is None:
+    if not isinstance(rows, list):
         return None
     evidence = _FIELDS.index("evidence")
     findings = []
     for row in rows:
-        row[evidence] = tuple(row[evidence])
+        if not isinstance(row, list) or len(row) != len(_FIELDS):
+            return None  # a file edited or damaged into other JSON: found again
+        row[evidence] = tuple(row[evidence] or ())
         findings.append(Finding(*row))
     return findings
 
